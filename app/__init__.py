@@ -1,0 +1,42 @@
+"""Sauti: USSD and IVR menus from declarative YAML."""
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured app. Tests pass `overrides`; nothing reads config at import time.
+
+    Raises:
+        ConfigurationError: a required secret is missing (the message names it).
+        MenuDefinitionError: a definition is invalid (every problem is listed).
+    """
+    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app.extensions import db, migrate
+    from app.settings import require_secrets
+    from app.ussd.views import bp as ussd_bp
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config())
+    app.config.update(overrides or {})
+    require_secrets(app)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    from app import sqlite  # noqa: F401 - registers the SQLite connection hooks
+
+    sessions.init_app(app)
+    celery_app.init_app(app)
+    actions.init_app(app)
+    interrogators.init_app(app)
+    menus.init_app(app)
+    directors.init_app(app)
+    app.register_blueprint(ussd_bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,87 @@
+"""Choice questions: one option (`choice`) or several (`multi_choice`)."""
+
+import random
+import re
+from typing import Any
+
+from app.interrogators import (
+    Ask,
+    Interrogator,
+    InvalidAnswer,
+    KeepAsking,
+    as_choices,
+    interrogators,
+    keyed,
+    pick,
+)
+from app.prompts import Choice, Prompt
+
+
+def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
+    """The options this caller sees, numbered: filtered by `choice_filter` and each
+    option's `relevant`, shuffled per respondent when `randomize` is set (the order is
+    derived from the session id, so every hop and the export see the same order)."""
+    question, flow = ask.question, ask.question.flow
+    shown = []
+    for choice in question.choices:
+        if question.choice_filter is not None:
+            scope = {**ask.context, "choice": choice.attributes()}
+            if not question.choice_filter.test(scope):
+                continue
+        if choice.relevant is not None and not choice.relevant.test(ask.context):
+            continue
+        shown.append((flow.text(choice.label, ask.language, ask.context), choice.spec.value))
+    if ask.spec.randomize:
+        random.Random(f"{ask.session.session_id}:{question.name}").shuffle(shown)
+    return keyed(shown)
+
+
+@interrogators.register("choice")
+class ChoiceInterrogator(Interrogator):
+    """Pick one numbered option; the stored value is the option's `value`."""
+
+    def choices(self, ask: Ask) -> tuple[Choice, ...]:
+        return as_choices(visible_options(ask))
+
+    def parse(self, ask: Ask, raw: str) -> Any:
+        return pick(visible_options(ask), raw, ask)
+
+
+_MANY = re.compile(r"^[0-9]+([ ,]+[0-9]+)*$")
+
+
+@interrogators.register("multi_choice")
+class MultiChoiceInterrogator(Interrogator):
+    """Pick several options: all at once ("1,3" or "1 3") or one at a time, then "Done".
+
+    The stored value is the list of chosen values in the order shown.
+    """
+
+    def prompt(self, ask: Ask) -> Prompt:
+        chosen = ask.scratch().get("chosen", [])
+        options = visible_options(ask)
+        text = ask.label()
+        if chosen:
+            labels = [label for _key, label, value in options if value in chosen]
+            text = ask.msg("chosen", chosen=", ".join(labels)) + "\n" + text
+        choices = as_choices(options)
+        if chosen:
+            choices += (Choice(str(len(options) + 1), ask.msg("done")),)
+        return Prompt(text, choices, language=ask.language)
+
+    def parse(self, ask: Ask, raw: str) -> Any:
+        options = visible_options(ask)
+        scratch = ask.scratch()
+        key = raw.strip()
+        if scratch.get("chosen") and key == str(len(options) + 1):
+            return [value for _k, _l, value in options if value in scratch["chosen"]]
+        if not _MANY.match(key):
+            raise InvalidAnswer(ask.msg("choose_many"))
+        keys = re.split(r"[ ,]+", key)
+        values = [pick(options, part, ask) for part in keys]
+        if len(keys) > 1:
+            return [value for _k, _l, value in options if value in values]
+        chosen = scratch.setdefault("chosen", [])
+        if values[0] not in chosen:
+            chosen.append(values[0])
+        raise KeepAsking("")

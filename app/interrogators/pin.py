@@ -1,0 +1,63 @@
+"""PINs: checking a customer's PIN, and choosing a new one (entered twice).
+
+Neither ever stores or logs the digits: a new PIN is kept only as a salted hash.
+"""
+
+import re
+from typing import Any
+
+from app import customers
+from app.interrogators import (
+    Ask,
+    EndSession,
+    Interrogator,
+    InvalidAnswer,
+    KeepAsking,
+    interrogators,
+)
+
+PIN_LENGTH = 4
+_PIN = re.compile(rf"[0-9]{{{PIN_LENGTH}}}", re.ASCII)
+
+
+def _digits(ask: Ask, raw: str) -> str:
+    pin = raw.strip()
+    if _PIN.fullmatch(pin) is None:
+        raise InvalidAnswer(ask.msg("pin_digits", length=PIN_LENGTH))
+    return pin
+
+
+@interrogators.register("pin")
+class PinInterrogator(Interrogator):
+    """The customer's PIN; with `verify: true` it must match, and wrong tries are limited
+    per MSISDN (`PIN_MAX_FAILURES`, then locked for `PIN_LOCK_SECONDS`). Stores True."""
+
+    def parse(self, ask: Ask, raw: str) -> Any:
+        pin = _digits(ask, raw)
+        if not ask.spec.verify:
+            return True
+        customer = customers.find(ask.session.msisdn)
+        if customer is None or customer.pin_hash is None:
+            raise EndSession(ask.msg("closed"))
+        ok, left = customers.check_pin(customer, pin, ask.config)
+        if ok:
+            return True
+        if left == 0:
+            raise EndSession(ask.msg("pin_locked"))
+        raise InvalidAnswer(ask.msg("pin_wrong", left=left))
+
+
+@interrogators.register("new_pin")
+class NewPinInterrogator(Interrogator):
+    """Choose a PIN, then enter it again; stores the salted hash of the PIN."""
+
+    def parse(self, ask: Ask, raw: str) -> Any:
+        pin = _digits(ask, raw)
+        scratch = ask.scratch()
+        first = scratch.pop("first", None)
+        if first is None:
+            scratch["first"] = customers.hash_pin(pin, ask.config)
+            raise KeepAsking(ask.msg("pin_again"))
+        if not customers.pin_matches(first, pin):
+            raise InvalidAnswer(ask.msg("pin_mismatch"))
+        return first

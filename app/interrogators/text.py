@@ -1,0 +1,22 @@
+"""Free text, with optional length bounds and a pattern."""
+
+import re
+from typing import Any
+
+from app.interrogators import Ask, Interrogator, InvalidAnswer, interrogators
+
+
+@interrogators.register("text")
+class TextInterrogator(Interrogator):
+    """Any text; `min_length`, `max_length` and `pattern` (a full-match regex) apply."""
+
+    def parse(self, ask: Ask, raw: str) -> Any:
+        value = " ".join(raw.split())
+        spec = ask.spec
+        if spec.min_length is not None and len(value) < spec.min_length:
+            raise InvalidAnswer(ask.msg("too_short", min=spec.min_length))
+        if spec.max_length is not None and len(value) > spec.max_length:
+            raise InvalidAnswer(ask.msg("too_long", max=spec.max_length))
+        if spec.pattern and re.fullmatch(spec.pattern, value) is None:
+            raise InvalidAnswer(ask.msg("pattern"))
+        return value

@@ -1,0 +1,143 @@
+"""Menu and survey definitions: load every YAML file, check everything, fail loudly.
+
+`MenuCatalog` keeps the current flow of each definition and every version compiled in
+this process, so a session finishes on the version it started on after a file changes.
+"""
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from flask import Flask
+
+from app.errors import MenuDefinitionError
+from app.menus.checks import check_flow
+from app.menus.flow import Flow, compile_flow
+from app.menus.loader import parse_definition, read_source
+
+log = logging.getLogger(__name__)
+
+
+class MenuCatalog:
+    """Every definition under `directory`, compiled.
+
+    Args:
+        directory: folder of `*.yaml` files (the file stem is the id).
+        action_names / director_names: what `action`, `call` and `director` may name.
+        screen_chars: the smallest configured USSD screen, in characters.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        action_names: set[str],
+        director_names: set[str],
+        screen_chars: int,
+    ) -> None:
+        self.directory = Path(directory)
+        self.action_names, self.director_names = action_names, director_names
+        self.screen_chars = screen_chars
+        self.flows: dict[str, Flow] = {}
+        self.versions: dict[tuple[str, str], Flow] = {}
+
+    def paths(self) -> list[Path]:
+        return sorted(self.directory.glob("*.yaml"))
+
+    def compile(self, paths: Iterable[Path]) -> tuple[dict[str, Flow], list[str], list[str]]:
+        """Compile files without installing them.
+
+        Returns:
+            (flows by id, problems, warnings), each problem as `file:line: field: message`.
+        """
+        flows: dict[str, Flow] = {}
+        problems: list[str] = []
+        warnings: list[str] = []
+        for path in paths:
+            source, errors = read_source(path)
+            if source is None:
+                problems += errors
+                continue
+            definition, errors = parse_definition(source)
+            if definition is None:
+                problems += errors
+                continue
+            if definition.director not in self.director_names:
+                problems.append(f"{source.where(('director',))}: unknown director")
+            flow, errors = compile_flow(definition, source, self.action_names)
+            problems += errors
+            if not errors:
+                found, warned = check_flow(flow, self.screen_chars)
+                problems += found
+                warnings += warned
+            if definition.id in flows:
+                problems.append(f"{source.where(('id',))}: id {definition.id!r} used twice")
+            flows[definition.id] = flow
+        return flows, problems, warnings
+
+    def load(self) -> list[str]:
+        """Compile every file and install the result.
+
+        Returns:
+            warnings (problems that do not stop start-up).
+
+        Raises:
+            MenuDefinitionError: listing every problem; nothing is installed.
+        """
+        flows, problems, warnings = self.compile(self.paths())
+        if problems:
+            raise MenuDefinitionError(problems)
+        self.flows = flows
+        for flow in flows.values():
+            self.versions[(flow.id, flow.version)] = flow
+        return warnings
+
+    def flow(self, definition_id: str, version: str | None = None) -> Flow:
+        """The current flow of `definition_id`, or the compiled `version` of it.
+
+        Raises:
+            KeyError: unknown id or version.
+        """
+        if version is None:
+            return self.flows[definition_id]
+        pinned = self.versions.get((definition_id, version))
+        if pinned is None:
+            current = self.flows[definition_id]
+            if current.version != version:
+                raise KeyError(f"{definition_id} version {version} is not loaded")
+            return current
+        return pinned
+
+    def split_dial(self, dialled: str) -> tuple[str, tuple[str, ...]]:
+        """Split a deep dial on the longest known service code.
+
+        "*384*1*2#" -> ("*384*1#", ("2",)) when *384*1# is answered and *384*1*2# is not;
+        an exact code or an unknown one comes back whole.
+        """
+        codes = {code for flow in self.flows.values() for code in flow.definition.service_codes}
+        if dialled in codes:
+            return dialled, ()
+        for code in sorted(codes, key=len, reverse=True):
+            if dialled.startswith(code[:-1] + "*") and dialled.endswith("#"):
+                return code, tuple(dialled[len(code) : -1].split("*"))
+        return dialled, ()
+
+
+def init_app(app: Flask) -> None:
+    """Load and check every definition; an invalid one stops start-up listing all problems."""
+    from app.actions import actions
+    from app.directors import directors
+
+    actions.discover()
+    directors.discover()
+    sizes = [app.config["USSD_DEFAULT_SCREEN_CHARS"], *app.config["USSD_SCREEN_CHARS"].values()]
+    catalog = MenuCatalog(
+        Path(app.config["MENUS_DIR"]), actions.names(), directors.names(), min(sizes)
+    )
+    try:
+        for warning in catalog.load():
+            log.warning("%s", warning)
+    except MenuDefinitionError:
+        if app.config.get("MENUS_REQUIRED", True):
+            raise
+        log.warning("definitions are invalid; run `flask menus validate` for the list")
+    app.extensions["menus"] = catalog

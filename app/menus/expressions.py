@@ -1,0 +1,132 @@
+"""Conditions and templates in definitions, evaluated only in Jinja2's sandbox (never `eval`).
+
+Designers may write XLSForm's spelling: `.` for the answer being checked and `${name}` for
+another answer; both are rewritten once, at load time, to `value` and `name`.
+"""
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from jinja2 import ChainableUndefined, TemplateError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+log = logging.getLogger(__name__)
+
+# Names every expression may use besides question ids.
+BUILTIN_NAMES = frozenset({"customer", "today", "now", "value", "choice", "language", "currency"})
+
+_DOLLAR_REF = re.compile(r"\$\{([a-z][a-z0-9_]*)\}")
+# A lone `.` (XLSForm's "this answer"): not part of a number, attribute or `..`.
+_SELF_REF = re.compile(r"(?<![\w.\])'\"])\.(?![\w.])")
+
+
+def _money(minor: Any, places: int = 2) -> str:
+    """Minor units (int) as major units with thousands separators: 123450 -> "1,234.50"."""
+    try:
+        minor = int(minor)
+    except (TypeError, ValueError):
+        return ""
+    major, cents = divmod(abs(minor), 10**places)
+    sign = "-" if minor < 0 else ""
+    return f"{sign}{major:,}" + (f".{cents:0{places}d}" if cents else "")
+
+
+def _make_env() -> ImmutableSandboxedEnvironment:
+    # A question not answered yet (skipped, or on another branch) is undefined: falsy,
+    # renders empty, and `a.b` on it stays undefined instead of failing the hop.
+    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)
+    env.filters["money"] = _money
+    return env
+
+
+ENV = _make_env()
+
+
+def xlsform_to_jinja(source: str) -> str:
+    """Rewrite XLSForm references (`.`, `${name}`) and operators (`=`, `!=` kept) to Jinja.
+
+    `=` alone is XLSForm's equality; it becomes `==` (`<=`, `>=`, `!=`, `==` are kept).
+    """
+    source = _DOLLAR_REF.sub(r"\1", source)
+    source = _SELF_REF.sub("value", source)
+    return re.sub(r"(?<![=!<>])=(?!=)", "==", source)
+
+
+def _names(tree: nodes.Template) -> set[str]:
+    return set(meta.find_undeclared_variables(tree))
+
+
+class Expression:
+    """A compiled condition or calculation: `Expression("acres > 10")(context) -> Any`.
+
+    Raises:
+        TemplateError: at compile time, when the source is not a valid expression.
+    """
+
+    __slots__ = ("source", "names", "_fn")
+
+    def __init__(self, source: str) -> None:
+        self.source = xlsform_to_jinja(source)
+        self.names = _names(ENV.parse("{{ " + self.source + " }}"))
+        self._fn = ENV.compile_expression(self.source, undefined_to_none=False)
+
+    def __call__(self, context: Mapping[str, Any]) -> Any:
+        return self._fn(context)
+
+    def test(self, context: Mapping[str, Any]) -> bool:
+        """Evaluate as a condition; an answer not given yet or a type mismatch is False."""
+        try:
+            return bool(self._fn(context))
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as err:
+            log.debug("condition %r is false: %s", self.source, err)
+            return False
+
+
+class Template:
+    """A compiled label or message: `Template("Hi {{ customer.name }}").render(context)`."""
+
+    __slots__ = ("source", "names", "_template", "_static")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._static = "{" not in source
+        if self._static:
+            self.names: set[str] = set()
+            self._template = None
+        else:
+            self.names = _names(ENV.parse(source))
+            self._template = ENV.from_string(source)
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        """Render; a name with no answer yet renders as empty.
+
+        Raises:
+            TemplateError / TypeError: the template misuses a value (a definition bug,
+                answered at the boundary with a polite END).
+        """
+        if self._static:
+            return self.source
+        return self._template.render(context)
+
+
+def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) -> set[str]:
+    """Names used by `compiled` that are neither question ids nor built-ins."""
+    used: set[str] = set()
+    for item in compiled:
+        used |= item.names
+    return used - known - BUILTIN_NAMES
+
+
+def compile_or_problem(
+    factory: Callable[[str], Any], source: str | None, problems: list[str], where: str
+) -> Any:
+    """Compile `source` with `factory`, appending `where: message` to `problems` on error."""
+    if source is None:
+        return None
+    try:
+        return factory(source)
+    except TemplateError as err:
+        problems.append(f"{where}: {err.message or err}")
+        return None

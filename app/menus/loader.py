@@ -1,0 +1,95 @@
+"""Read definition files with line numbers and check them against the schema."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from app.menus.schema import SPEC_VERSION, DefinitionDef
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a definition came from: its path, parsed tree (with line marks) and version.
+
+    `version` is the first 12 hex digits of the SHA-256 of the file's bytes.
+    """
+
+    path: Path
+    tree: Any
+    version: str
+    text: str
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        """1-based line of the node at `loc` (e.g. ("questions", 3, "label")), or of the
+        nearest enclosing node that has a mark."""
+        node, line = self.tree, 1
+        for key in loc:
+            try:
+                if isinstance(node, CommentedMap) and key in node:
+                    line = node.lc.key(key)[0] + 1
+                elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                    line = node.lc.item(key)[0] + 1
+                else:
+                    break
+                node = node[key]
+            except (KeyError, IndexError, TypeError, AttributeError):
+                break
+        return line
+
+    def where(self, loc: tuple[Any, ...], field: str | None = None) -> str:
+        """`file:line: field` for a problem at `loc`."""
+        field = field or ".".join(str(part) for part in loc) or "(file)"
+        return f"{self.path}:{self.line(loc)}: {field}"
+
+
+def read_source(path: Path) -> tuple[Source | None, list[str]]:
+    """Parse one YAML file safely (no tags, no objects) keeping line marks."""
+    raw = path.read_bytes()
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    text = raw.decode("utf-8", errors="replace")
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        tree = yaml.load(text)
+    except YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, [f"{path}:{line}: (yaml): {getattr(err, 'problem', None) or err}"]
+    if not isinstance(tree, CommentedMap):
+        return None, [f"{path}:1: (file): a definition must be a mapping"]
+    return Source(path, tree, version, text), []
+
+
+def parse_definition(source: Source) -> tuple[DefinitionDef | None, list[str]]:
+    """Validate a parsed file against the schema; every problem is `file:line: field: msg`."""
+    data = _plain(source.tree)
+    data.setdefault("id", source.path.stem)
+    spec = data.get("spec_version", SPEC_VERSION)
+    if spec != SPEC_VERSION:
+        return None, [f"{source.where(('spec_version',))}: unsupported version {spec!r}"]
+    try:
+        return DefinitionDef.model_validate(data), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            problems.append(f"{source.where(loc)}: {error['msg']}")
+        return None, problems
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic names union branches in `loc` ("str", "list[NextRule]"); they are not keys.
+    return isinstance(part, str) and ("[" in part or part in {"str", "dict", "list"})
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node

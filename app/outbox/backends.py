@@ -1,0 +1,57 @@
+"""Delivery backends: "development" records what would be sent; "africastalking" sends
+through the official SDK (SMS and airtime)."""
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import africastalking
+
+from app.errors import ConfigurationError
+from app.phones import mask
+
+log = logging.getLogger(__name__)
+
+
+def _at_initialised(config: Mapping[str, Any]) -> None:
+    if not config.get("AT_API_KEY"):
+        raise ConfigurationError(
+            "set AT_API_KEY (and AT_USERNAME) to send through Africa's Talking"
+        )
+    africastalking.initialize(config["AT_USERNAME"], config["AT_API_KEY"])
+
+
+def send_sms(config: Mapping[str, Any], recipient: str, payload: dict[str, Any]) -> dict:
+    """Send one SMS; returns what the backend answered (plain data).
+
+    Source: Africa's Talking SMS API, `SMS.send(message, recipients, sender_id)`; the reply
+    is the `SMSMessageData` dict.
+    """
+    if config["SMS_BACKEND"] == "development":
+        log.info("development SMS to %s: %d chars", mask(recipient), len(payload["message"]))
+        return {"backend": "development", "to": recipient, "message": payload["message"]}
+    _at_initialised(config)
+    return africastalking.SMS.send(
+        payload["message"], [recipient], sender_id=config.get("AT_SMS_SENDER_ID")
+    )
+
+
+def send_airtime(
+    config: Mapping[str, Any], recipient: str, payload: dict[str, Any], key: str
+) -> dict:
+    """Top up `recipient` with `payload["amount_minor"]` in `payload["currency"]`.
+
+    Source: Africa's Talking Airtime API, `Airtime.send(phone_number, amount,
+    currency_code, idempotency_key)`.
+    """
+    amount = payload["amount_minor"] / 100
+    if config["AIRTIME_BACKEND"] == "development":
+        log.info("development airtime to %s: %s", mask(recipient), amount)
+        return {"backend": "development", "to": recipient, "amount": amount}
+    _at_initialised(config)
+    return africastalking.Airtime.send(
+        phone_number=recipient,
+        amount=amount,
+        currency_code=payload["currency"],
+        idempotency_key=key,
+    )

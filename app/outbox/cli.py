@@ -1,0 +1,28 @@
+"""`flask outbox list`: what was sent (or, with the development backends, would be)."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import OutboxMessage
+
+
+@click.group("outbox")
+def outbox_cli() -> None:
+    """Outgoing SMS, airtime and calls."""
+
+
+@outbox_cli.command("list")
+@click.option("--kind", type=click.Choice(["sms", "airtime", "call"]))
+@click.option("--limit", default=20, show_default=True)
+@with_appcontext
+def list_outbox(kind: str | None, limit: int) -> None:
+    """The latest outbox rows, newest first."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    for row in db.session.scalars(query):
+        what = row.payload.get("message") or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
+        backend = row.backend or "-"
+        click.echo(f"{row.id:5d} {row.kind:8} {row.status:8} {backend:14} {row.recipient}  {what}")

@@ -1,0 +1,35 @@
+"""The channel-neutral Prompt: what to say next, before any renderer sees it."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One numbered option on a screen: the key the caller presses and its label."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What to ask or tell the caller, in the session's language.
+
+    Attributes:
+        text: the question or message, already rendered for the caller's language.
+        choices: numbered options shown after `text`, in order.
+        end: True when the session ends after this prompt (USSD `END`, voice hangup).
+        max_digits: for voice, how many DTMF digits to gather (None = until `#`).
+        audio_url: for voice, a recording to play instead of speaking `text`.
+        footer: navigation hints shown last (e.g. "0 Back 00 Home"); never paginated away.
+        language: the language code `text` is in.
+    """
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    end: bool = False
+    max_digits: int | None = None
+    audio_url: str | None = None
+    footer: str = ""
+    language: str = "en"
+    meta: dict = field(default_factory=dict, compare=False)

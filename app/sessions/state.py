@@ -1,0 +1,86 @@
+"""InterrogationSession: one caller's place in a USSD session, as plain data only."""
+
+import time
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+STATE_FORMAT = 1
+
+
+@dataclass
+class InterrogationSession:
+    """Everything a hop needs to carry on where the last one stopped.
+
+    Every field is plain data (str, int, float, bool, None, list, dict), so `to_state()`
+    pickles without globals and `from_state()` never builds an object from Redis bytes.
+
+    Attributes:
+        session_id: the gateway's session id.
+        msisdn: the caller, E.164 with "+".
+        service_code: the dialled code, e.g. "*384*1#".
+        network_code: the gateway's MCC+MNC, e.g. "63902".
+        gateway: adapter name, e.g. "africastalking".
+        director: name of the director that won the bid ("" before the auction).
+        definition_id / definition_version: the YAML definition and its content hash.
+        state: the current question id.
+        answers: question id -> accepted answer (plain data).
+        back_stack: question ids of the screens answered, newest last.
+        language: the caller's language code.
+        customer: a snapshot of the caller's customer record (None when unknown).
+        scratch: per-question working data of interrogators (e.g. a PIN's first entry hash).
+        last_hop_id: identity of the last hop answered (AT: the full `text`).
+        screens / page: the pages of the last prompt and which one was shown.
+        final: the last prompt ends the session once its last page is shown.
+        end: True once an END was sent.
+        version: incremented on every save; the store refuses a stale write.
+        hops: hops answered so far; started_at: epoch seconds.
+        resume_from: set while "Continue / Start again" is on screen.
+    """
+
+    session_id: str
+    msisdn: str
+    service_code: str
+    network_code: str = ""
+    gateway: str = "africastalking"
+    director: str = ""
+    definition_id: str = ""
+    definition_version: str = ""
+    state: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    back_stack: list[str] = field(default_factory=list)
+    language: str = "en"
+    customer: dict[str, Any] | None = None
+    scratch: dict[str, Any] = field(default_factory=dict)
+    last_hop_id: str = ""
+    screens: list[str] = field(default_factory=list)
+    page: int = 0
+    final: bool = False
+    end: bool = False
+    version: int = 0
+    hops: int = 0
+    started_at: float = field(default_factory=time.time)
+    resume_from: str = ""
+
+    def to_state(self) -> dict[str, Any]:
+        """The session as a dict of plain data, tagged with the state format."""
+        return {"format": STATE_FORMAT, **asdict(self)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "InterrogationSession":
+        """Rebuild from `to_state()` output.
+
+        Raises:
+            ValueError: unknown format or fields missing/extra.
+        """
+        if state.get("format") != STATE_FORMAT:
+            raise ValueError(f"unknown session state format {state.get('format')!r}")
+        names = {f.name for f in fields(cls)}
+        data = {key: value for key, value in state.items() if key != "format"}
+        if set(data) != names:
+            raise ValueError("session state fields do not match")
+        return cls(**data)
+
+    @property
+    def screen(self) -> str:
+        """The page last shown."""
+        return self.screens[self.page] if self.screens else ""

@@ -1,0 +1,1 @@
+"""USSD: the callback blueprint, gateway adapters and the screen renderer."""

@@ -1,0 +1,62 @@
+"""Prompt -> USSD screens: CON/END text fitted to the network's screen, paginated.
+
+Only this module writes `CON ` and `END ` (Source: Africa's Talking USSD API, "Handling
+sessions": the body's first word is CON or END, then a space, then the menu).
+"""
+
+from app.interrogators.messages import message
+from app.prompts import Prompt
+
+PREFIX_CHARS = 4  # "CON " / "END " count toward what the handset shows
+
+
+def _split_words(text: str, width: int) -> list[str]:
+    """Split `text` into chunks of at most `width` characters, at spaces when possible."""
+    chunks: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", 0, width + 1)
+            cut = cut if cut > 0 else width
+            chunks.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        chunks.append(line)
+    return chunks
+
+
+def paginate(prompt: Prompt, screen_chars: int, more_key: str = "98") -> list[str]:
+    """Lay `prompt` out on pages that each fit `screen_chars` with the CON/END prefix.
+
+    Every page but the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
+    closes every page. Long text is split at spaces.
+
+    Returns:
+        the pages' text, without the prefix; at least one page.
+    """
+    budget = screen_chars - PREFIX_CHARS
+    footer = [prompt.footer] if prompt.footer else []
+    lines = prompt.text.split("\n") if prompt.text else []
+    lines += [f"{choice.key}. {choice.label}" for choice in prompt.choices]
+    whole = "\n".join(lines + footer)
+    if len(whole) <= budget:
+        return [whole]
+    more = f"{more_key} {message(prompt.language, 'more')}"
+    reserve = len(more) + 1 + (len(prompt.footer) + 1 if footer else 0)
+    items: list[str] = []
+    for line in lines:
+        items += _split_words(line, max(10, budget - reserve))
+    pages: list[str] = []
+    current: list[str] = []
+    for item in items:
+        candidate = "\n".join([*current, item])
+        if current and len(candidate) + reserve > budget:
+            pages.append("\n".join([*current, more, *footer]))
+            current = [item]
+        else:
+            current.append(item)
+    pages.append("\n".join([*current, *footer]))
+    return pages
+
+
+def ussd_body(page: str, end: bool) -> str:
+    """The response body for one page: "CON …" or "END …"."""
+    return ("END " if end else "CON ") + page

@@ -1,0 +1,65 @@
+"""UssdRequest: one gateway callback, normalised, so nothing above the adapters knows
+which gateway sent it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class HopConflict(Exception):
+    """The callback's input path does not extend the session's last one."""
+
+
+@dataclass(frozen=True)
+class UssdRequest:
+    """One hop of a USSD session.
+
+    Attributes:
+        gateway: adapter name ("africastalking", "hubtel").
+        session_id: the gateway's session id.
+        msisdn: the caller, E.164.
+        service_code: the base code dialled, e.g. "*384*1#".
+        network_code: MCC+MNC, e.g. "63902" ("" when the gateway does not say).
+        hop_id: identity of this hop, for replay: AT sends the whole path (`text`); a
+            per-hop gateway sends a sequence number.
+        text: accumulated gateways: every reply so far joined by "*" ("" on the first hop).
+        reply: per-hop gateways: this hop's reply (None for accumulated gateways).
+        is_new: True on the first hop of a session.
+        dialled_extra: deep-dial segments typed after the service code (`*384*1*2#` -> ["2"]).
+        raw: the form as received (logged at DEBUG only).
+    """
+
+    gateway: str
+    session_id: str
+    msisdn: str
+    service_code: str
+    network_code: str
+    hop_id: str
+    text: str = ""
+    reply: str | None = None
+    is_new: bool = False
+    dialled_extra: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def new_input(self, last_hop_id: str) -> str:
+        """This hop's reply, given the hop id the session last answered.
+
+        For accumulated gateways the reply is what follows the previous hop's text, so a
+        `*` typed inside a reply and repeated identical replies are both kept intact.
+
+        Raises:
+            HopConflict: the path does not extend the previous one.
+        """
+        if self.reply is not None:
+            return self.reply
+        if last_hop_id == "":
+            return self.text
+        if self.text.startswith(last_hop_id + "*"):
+            return self.text[len(last_hop_id) + 1 :]
+        raise HopConflict(f"path does not extend the previous hop ({len(self.text)} chars)")
+
+    @property
+    def dialled(self) -> str:
+        """The full dial string including deep-dial segments: "*384*1*2#"."""
+        if not self.dialled_extra:
+            return self.service_code
+        return self.service_code[:-1] + "*" + "*".join(self.dialled_extra) + "#"
