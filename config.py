@@ -22,6 +22,14 @@ def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+def sqlalchemy_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _json(name: str, default: object) -> object:
     raw = os.environ.get(name)
     return default if raw is None else json.loads(raw)
@@ -34,8 +42,8 @@ class Config:
         env = os.environ.get
         self.SECRET_KEY = env("SECRET_KEY")
         self.SESSION_SIGNING_KEY = env("SESSION_SIGNING_KEY")
-        self.SQLALCHEMY_DATABASE_URI = env(
-            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'sauti.db'}"
+        self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
+            env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'sauti.db'}")
         )
         # Unset means the embedded default: an in-process fakeredis.
         self.REDIS_URL = env("REDIS_URL")

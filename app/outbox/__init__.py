@@ -1,8 +1,8 @@
 """The outbox: SMS, airtime and calls are written as rows in the transaction that caused
 them, and delivered after commit by a Celery task (eager in the embedded default).
 
-Flow: `queue()` inside the hop's transaction -> commit -> `dispatch_queued()` enqueues one
-`deliver` task per new row -> the task sends through the configured backend and records
+Flow: `queue()` inside the hop's transaction -> `commit_and_dispatch()` commits and enqueues
+one `deliver` task per new row -> the task sends through the configured backend and records
 what it sent on the row, so a redelivered task sends nothing twice.
 """
 
@@ -36,18 +36,23 @@ def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -
     return row
 
 
-def dispatch_queued() -> int:
-    """After commit: enqueue delivery of the rows queued in that transaction.
+def commit_and_dispatch() -> int:
+    """Commit the current transaction, then enqueue delivery of the rows it queued.
+
+    The ids are read before the commit: reading them after would open a new transaction
+    on this session (and on SQLite hold the write lock an eager task then waits for).
 
     Returns:
         how many deliveries were enqueued.
     """
-    rows = db.session.info.pop(_PENDING_KEY, [])
-    from app.outbox.tasks import deliver  # the task module imports Celery's app
+    db.session.flush()
+    ids = [row.id for row in db.session.info.pop(_PENDING_KEY, [])]
+    db.session.commit()
+    from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
-    for row in rows:
-        deliver.delay(row.id)
-    return len(rows)
+    for outbox_id in ids:
+        deliver.delay(outbox_id)
+    return len(ids)
 
 
 def discard_queued() -> None:

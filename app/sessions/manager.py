@@ -176,7 +176,6 @@ class SessionManager:
         session.page = page
         session.end = session.final and page == len(session.screens) - 1
         session.last_hop_id = request.hop_id
-        db.session.commit()
-        outbox.dispatch_queued()
+        outbox.commit_and_dispatch()
         self.store.save(session)
         return Screen(session.screen, session.end)

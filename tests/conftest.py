@@ -1,0 +1,131 @@
+"""Fixtures: an app on fakes by default, on real Redis / PostgreSQL when TEST_REDIS_URL /
+TEST_DATABASE_URL are set (separate variables, so a test never touches the app's data)."""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.ledger import invariant_problems
+from app.models import OutboxMessage
+from app.seed import seed_demo
+from config import sqlalchemy_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TOKEN = "test-token"
+USSD_URL = f"/ussd/africastalking/{TOKEN}"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") and sqlalchemy_url(
+    os.environ["TEST_DATABASE_URL"]
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+def make_app(tmp_path: Path, **overrides):
+    """A test app: SQLite file under tmp_path (or TEST_DATABASE_URL), fakeredis (or
+    TEST_REDIS_URL), the shipped menus unless MENUS_DIR is overridden."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SESSION_SIGNING_KEY": "test-signing-key",
+        "AT_CALLBACK_TOKEN": TOKEN,
+        "HUBTEL_CALLBACK_TOKEN": TOKEN,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "REDIS_URL": TEST_REDIS_URL,
+        "CELERY_BROKER_URL": None,
+        "SMS_BACKEND": "development",
+        "AIRTIME_BACKEND": "development",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    app.extensions["redis"].flushdb()
+
+
+@pytest.fixture
+def seeded(app):
+    """The app with the demo customers (+254711000001.., PIN 1234) and balances."""
+    with app.app_context():
+        seed_demo(app.config)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ledger_invariant(app):
+    """After the test: every account's entries sum to its balance, every transaction sums
+    to zero, and no no-overdraft account is negative."""
+    yield
+    with app.app_context():
+        assert invariant_problems() == []
+
+
+class Handset:
+    """A subscriber who dials a service code and keys replies, posted as AT posts them."""
+
+    def __init__(self, client, msisdn="+254711000001", service_code="*384*1#", network="63902"):
+        self.client, self.msisdn, self.service_code = client, msisdn, service_code
+        self.network = network
+        self.session_id, self.inputs = f"ATUid_{uuid.uuid4().hex}", []
+
+    def form(self) -> dict:
+        return {
+            "sessionId": self.session_id,
+            "serviceCode": self.service_code,
+            "phoneNumber": self.msisdn,
+            "networkCode": self.network,
+            "text": "*".join(self.inputs),
+        }
+
+    def send(self, reply: str | None = None) -> str:
+        """Post the next hop (None: the first, empty hop); return the body."""
+        self.inputs += [] if reply is None else [reply]
+        response = self.client.post(USSD_URL, data=self.form())
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data(as_text=True)
+
+    def walk(self, *replies: str) -> str:
+        """Dial and send every reply; return the last body."""
+        body = self.send()
+        for reply in replies:
+            body = self.send(reply)
+        return body
+
+
+@pytest.fixture
+def handset(client):
+    return Handset(client)
+
+
+def outbox_rows(app, kind: str | None = None) -> list[OutboxMessage]:
+    with app.app_context():
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind:
+            query = query.where(OutboxMessage.kind == kind)
+        rows = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return rows
