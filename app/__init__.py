@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -25,6 +26,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(Config())
     app.config.update(overrides or {})
     require_secrets(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite default lives here
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change
     db.init_app(app)

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> Celery:
     broker = app.config.get("CELERY_BROKER_URL")
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
-        broker_url=broker or "memory://",
+        broker_url=broker or "memory://localhost/",
         task_always_eager=not broker,
         task_eager_propagates=True,
         task_serializer="json",

@@ -145,8 +145,8 @@ def load_locations(path: Path | None = None) -> LocationTree:
     Raises:
         ValueError: the header is wrong, or a row has an unknown county code, a county name
             that is not pycountry's name for its code, a ward without a sub-county (or the
-            reverse), or a ward already listed under the same sub-county (compared as `fold`
-            does). The message starts `file:line:`.
+            reverse), more than four cells, or a ward already listed under the same
+            sub-county (compared as `fold` does). The message starts `file:line:`.
 
     Source: counties and codes from ISO 3166-2:KE via pycountry; see `app/data/README.md`.
     """
@@ -167,6 +167,8 @@ def _read(stream: TextIO, filename: str) -> LocationTree:
     seen: dict[tuple[str, str, str], int] = {}  # (county, sub-county, folded ward) -> line
     for row in reader:
         where = f"{filename}:{reader.line_num}"
+        if None in row:  # DictReader files cells past the header under the key None
+            raise ValueError(f"{where}: more than {len(COLUMNS)} columns")
         code, county, sub, ward = (_cell(row, column) for column in COLUMNS)
         _check_row(where, iso, code, county, sub, ward)
         codes[county] = code

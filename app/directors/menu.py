@@ -62,10 +62,12 @@ class MenuDirector(Director):
         session.language = preferred if preferred in flow.languages else flow.languages[0]
         self.on_start(session, flow)
         prompt = self.advance(session, flow)
-        for reply in request.dialled_extra:
-            if prompt.end:
-                break
-            prompt = self.handle(session, reply)
+        codes = flow.definition.service_codes
+        if request.is_initiation and request.dialled not in codes:
+            for reply in request.dialled_extra:  # *384*1*6# answers "6" to the first screen
+                if prompt.end:
+                    break
+                prompt = self.handle(session, reply)
         return prompt
 
     def reprompt(self, session: InterrogationSession) -> Prompt:

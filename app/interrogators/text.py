@@ -8,7 +8,8 @@ from app.interrogators import Ask, Interrogator, InvalidAnswer, interrogators
 
 @interrogators.register("text")
 class TextInterrogator(Interrogator):
-    """Any text; `min_length`, `max_length` and `pattern` (a full-match regex) apply."""
+    """Any text; `min_length`, `max_length` and `pattern` (a full-match regex) apply; a
+    reply that misses the pattern is answered with `constraint_message` when given."""
 
     def parse(self, ask: Ask, raw: str) -> Any:
         value = " ".join(raw.split())
@@ -18,5 +19,7 @@ class TextInterrogator(Interrogator):
         if spec.max_length is not None and len(value) > spec.max_length:
             raise InvalidAnswer(ask.msg("too_long", max=spec.max_length))
         if spec.pattern and re.fullmatch(spec.pattern, value) is None:
-            raise InvalidAnswer(ask.msg("pattern"))
+            question = ask.question
+            custom = question.flow.text(question.constraint_message, ask.language, ask.context)
+            raise InvalidAnswer(custom or ask.msg("pattern"))
         return value

@@ -78,8 +78,28 @@ def parse_definition(source: Source) -> tuple[DefinitionDef | None, list[str]]:
         problems = []
         for error in err.errors():
             loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            problems.append(f"{source.where(loc)}: {error['msg']}")
+            problems.append(f"{source.where(loc, _field(data, loc))}: {error['msg']}")
         return None, problems
+
+
+def _field(data: dict, loc: tuple[Any, ...]) -> str:
+    """A readable field path: list items named by their `id` where they have one
+    (questions.crop.label rather than questions.3.label)."""
+    parts, node = [], data
+    for part in loc:
+        child = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+        if isinstance(part, int) and isinstance(child, dict) and isinstance(child.get("id"), str):
+            parts.append(child["id"])
+        else:
+            parts.append(str(part))
+        node = child
+    return ".".join(parts) or "(file)"
+
+
+def _has(node: dict | list, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(part, int) and 0 <= part < len(node)
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -27,7 +27,6 @@ class UssdSessionRecord(db.Model):
     hops: Mapped[int] = mapped_column(Integer, default=0)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     cost: Mapped[str] = mapped_column(String(30), default="")
-    input_path: Mapped[str] = mapped_column(Text, default="")
     last_response: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

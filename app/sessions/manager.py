@@ -4,6 +4,7 @@ lock(session) -> load signed state -> replay? -> new: resume offer or auction
 -> director.handle(reply) -> commit SQL -> save state (compare-and-set) -> screen
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from app.prompts import Choice, Prompt
 from app.sessions.state import InterrogationSession
 from app.sessions.store import SessionStore
 from app.ussd.render import paginate
-from app.ussd.request import HopConflict, UssdRequest
+from app.ussd.request import UssdRequest
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,10 @@ _RESUMED_FIELDS = (
     "language",
     "scratch",
 )
+
+
+class HopConflict(Exception):
+    """The callback's input path does not extend the session's last one."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,13 @@ class SessionManager:
                 saved first.
             redis.RedisError: Redis failed (the boundary answers politely).
         """
+        hop = self.digest(request.hop_id)
         known = self.store.load(request.session_id, request.msisdn, request.service_code)
-        if known is not None and request.hop_id == known.last_hop_id:
+        if known is not None and hop == known.last_hop_id:
             return Screen(known.screen, known.end)  # a repeated callback: nothing re-runs
         with self.store.lock(request.session_id):
             session = self.store.load(request.session_id, request.msisdn, request.service_code)
-            if session is not None and (request.hop_id == session.last_hop_id or session.end):
+            if session is not None and (hop == session.last_hop_id or session.end):
                 return Screen(session.screen, session.end)
             try:
                 if session is None:
@@ -92,7 +98,7 @@ class SessionManager:
     ) -> tuple[Prompt | None, int]:
         """A later hop: the next prompt (None when only the page changes) and its page."""
         try:
-            reply = request.new_input(session.last_hop_id)
+            reply = self.reply(request, session)
         except HopConflict:
             log.warning("session %s: input path does not extend the last hop", session.session_id)
             return None, session.page
@@ -107,6 +113,27 @@ class SessionManager:
         if director is None:
             raise NoDirectorError(f"director {session.director!r} is gone")
         return director.handle(session, reply), 0
+
+    def digest(self, hop_id: str) -> str:
+        """A keyed digest of a hop's identity (it may hold a PIN: never stored as is)."""
+        key = self.config["SESSION_SIGNING_KEY"].encode()[:64]
+        return hashlib.blake2b(hop_id.encode(), key=key, digest_size=16).hexdigest()
+
+    def reply(self, request: UssdRequest, session: InterrogationSession) -> str:
+        """This hop's reply. On accumulating gateways it is what follows the previous
+        hop's text, so a `*` typed inside a reply and repeated replies stay intact.
+
+        Raises:
+            HopConflict: the path does not extend the previous hop's.
+        """
+        if request.reply is not None:
+            return request.reply
+        text, known = request.text, session.last_hop_len
+        if known == 0 and session.last_hop_id == self.digest(""):
+            return text
+        if text[known : known + 1] == "*" and self.digest(text[:known]) == session.last_hop_id:
+            return text[known + 1 :]
+        raise HopConflict(f"path does not extend the previous hop ({len(text)} chars)")
 
     def _create(self, request: UssdRequest) -> InterrogationSession:
         customer = customers.find(request.msisdn)
@@ -175,7 +202,7 @@ class SessionManager:
             session.final = prompt.end
         session.page = page
         session.end = session.final and page == len(session.screens) - 1
-        session.last_hop_id = request.hop_id
+        session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
         outbox.commit_and_dispatch()
         self.store.save(session)
         return Screen(session.screen, session.end)

@@ -28,7 +28,9 @@ class InterrogationSession:
         language: the caller's language code.
         customer: a snapshot of the caller's customer record (None when unknown).
         scratch: per-question working data of interrogators (e.g. a PIN's first entry hash).
-        last_hop_id: identity of the last hop answered (AT: the full `text`).
+        last_hop_id: keyed digest of the last hop's identity (AT: the whole `text`, which
+            holds every reply, PINs included, so it is never stored as it came).
+        last_hop_len: length of that identity, to find where the next reply starts.
         screens / page: the pages of the last prompt and which one was shown.
         final: the last prompt ends the session once its last page is shown.
         end: True once an END was sent.
@@ -52,6 +54,7 @@ class InterrogationSession:
     customer: dict[str, Any] | None = None
     scratch: dict[str, Any] = field(default_factory=dict)
     last_hop_id: str = ""
+    last_hop_len: int = 0
     screens: list[str] = field(default_factory=list)
     page: int = 0
     final: bool = False

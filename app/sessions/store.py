@@ -91,7 +91,8 @@ class SessionStore:
     def load(
         self, session_id: str, msisdn: str, service_code: str | None = None
     ) -> InterrogationSession | None:
-        """The session's state, or None when absent, expired, tampered or unreadable.
+        """The session's state, or None when absent, expired, tampered or unreadable (an
+        unusable state is deleted and logged on the `sauti.security` logger).
 
         Raises:
             SessionConflictError: the session id is stored for another MSISDN or service code.
@@ -112,7 +113,11 @@ class SessionStore:
         if service_code and stored_code is not None and stored_code.decode() != service_code:
             security_log.warning("session %s arrived with another service code", session_id)
             raise SessionConflictError("this session belongs to another service code")
-        return self._verified(session_id, msisdn, payload, signature)
+        session = self._verified(session_id, msisdn, payload, signature)
+        if session is None:
+            # Unusable bytes are dropped so the fresh session's first save (version 0) lands.
+            self.client.delete(self.key(session_id))
+        return session
 
     def _verified(
         self, session_id: str, msisdn: str, payload: bytes, signature: bytes | None

@@ -23,11 +23,14 @@ def _split_words(text: str, width: int) -> list[str]:
     return chunks
 
 
-def paginate(prompt: Prompt, screen_chars: int, more_key: str = "98") -> list[str]:
+def paginate(
+    prompt: Prompt, screen_chars: int, more_key: str = "98", back_key: str = "0"
+) -> list[str]:
     """Lay `prompt` out on pages that each fit `screen_chars` with the CON/END prefix.
 
     Every page but the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
-    closes every page. Long text is split at spaces.
+    closes every page, and without one, pages after the first offer "<back_key> Back" to
+    the page before. Long text is split at spaces.
 
     Returns:
         the pages' text, without the prefix; at least one page.
@@ -40,21 +43,25 @@ def paginate(prompt: Prompt, screen_chars: int, more_key: str = "98") -> list[st
     if len(whole) <= budget:
         return [whole]
     more = f"{more_key} {message(prompt.language, 'more')}"
-    reserve = len(more) + 1 + (len(prompt.footer) + 1 if footer else 0)
+    footer = footer or [f"{back_key} {message(prompt.language, 'back')}"]
+    reserve = len(more) + 1 + len(footer[0]) + 1
     items: list[str] = []
     for line in lines:
         items += _split_words(line, max(10, budget - reserve))
-    pages: list[str] = []
-    current: list[str] = []
+    pages: list[list[str]] = [[]]
     for item in items:
-        candidate = "\n".join([*current, item])
-        if current and len(candidate) + reserve > budget:
-            pages.append("\n".join([*current, more, *footer]))
-            current = [item]
+        candidate = "\n".join([*pages[-1], item])
+        if pages[-1] and len(candidate) + reserve > budget:
+            pages.append([item])
         else:
-            current.append(item)
-    pages.append("\n".join([*current, *footer]))
-    return pages
+            pages[-1].append(item)
+    page_footer = [prompt.footer] if prompt.footer else []
+    return [
+        "\n".join(
+            [*lines, *([more] if n < len(pages) - 1 else []), *(page_footer if n == 0 else footer)]
+        )
+        for n, lines in enumerate(pages)
+    ]
 
 
 def ussd_body(page: str, end: bool) -> str:

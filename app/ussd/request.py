@@ -5,10 +5,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class HopConflict(Exception):
-    """The callback's input path does not extend the session's last one."""
-
-
 @dataclass(frozen=True)
 class UssdRequest:
     """One hop of a USSD session.
@@ -23,7 +19,8 @@ class UssdRequest:
             per-hop gateway sends a sequence number.
         text: accumulated gateways: every reply so far joined by "*" ("" on the first hop).
         reply: per-hop gateways: this hop's reply (None for accumulated gateways).
-        is_new: True on the first hop of a session.
+        is_initiation: the gateway marks this unmistakably as a session's first hop, so
+            deep-dial segments may be taken as the first answers.
         dialled_extra: deep-dial segments typed after the service code (`*384*1*2#` -> ["2"]).
         raw: the form as received (logged at DEBUG only).
     """
@@ -36,26 +33,9 @@ class UssdRequest:
     hop_id: str
     text: str = ""
     reply: str | None = None
-    is_new: bool = False
+    is_initiation: bool = False
     dialled_extra: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def new_input(self, last_hop_id: str) -> str:
-        """This hop's reply, given the hop id the session last answered.
-
-        For accumulated gateways the reply is what follows the previous hop's text, so a
-        `*` typed inside a reply and repeated identical replies are both kept intact.
-
-        Raises:
-            HopConflict: the path does not extend the previous one.
-        """
-        if self.reply is not None:
-            return self.reply
-        if last_hop_id == "":
-            return self.text
-        if self.text.startswith(last_hop_id + "*"):
-            return self.text[len(last_hop_id) + 1 :]
-        raise HopConflict(f"path does not extend the previous hop ({len(self.text)} chars)")
 
     @property
     def dialled(self) -> str:

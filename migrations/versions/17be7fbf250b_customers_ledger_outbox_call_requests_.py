@@ -92,7 +92,6 @@ def upgrade():
     sa.Column('hops', sa.Integer(), nullable=False),
     sa.Column('duration_ms', sa.Integer(), nullable=False),
     sa.Column('cost', sa.String(length=30), nullable=False),
-    sa.Column('input_path', sa.Text(), nullable=False),
     sa.Column('last_response', sa.Text(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=False),

@@ -5,7 +5,7 @@ with `sessionId`, `serviceCode`, `phoneNumber` (E.164), `networkCode` and `text`
 reply so far joined by "*", "" on the first request); the reply is text/plain starting
 with `CON ` or `END `. The end-of-session notification adds `status` (Success /
 Incomplete / Failed), `hopsCount`, `durationInMillis`, `input`, `lastAppResponse`, `cost`
-and `errorMessage`.
+and `errorMessage`. `input` holds every reply, PINs included, so it is not kept.
 """
 
 from collections.abc import Mapping
@@ -45,8 +45,11 @@ class AfricasTalkingGateway(UssdGateway):
             network_code=form.get("networkCode", "").strip(),
             hop_id=text,
             text=text,
-            # A first hop with text is a deep dial (*384*1*2#) delivered as segments.
+            # Text on a hop with no saved state is either a deep dial (*384*1*2# sent as
+            # segments) or a session whose state was lost: it can pick a definition bound to
+            # the full code, but is never replayed as answers.
             dialled_extra=tuple(text.split("*")) if text else (),
+            is_initiation=text == "",
             raw=dict(form),
         )
 
@@ -67,7 +70,6 @@ class AfricasTalkingGateway(UssdGateway):
             "hops": _int(form, "hopsCount"),
             "duration_ms": _int(form, "durationInMillis"),
             "cost": form.get("cost", "")[:30],
-            "input_path": form.get("input", ""),
             "last_response": form.get("lastAppResponse", ""),
             "error": form.get("errorMessage", ""),
         }

@@ -59,6 +59,7 @@ class HubtelGateway(UssdGateway):
             hop_id=f"#{sequence}",
             reply=None if kind == "initiation" else message,
             dialled_extra=extra,
+            is_initiation=kind == "initiation",
             raw=dict(body),
         )
 

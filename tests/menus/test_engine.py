@@ -1,0 +1,108 @@
+"""The YAML engine through the callback URL: navigation, pagination, re-asking, templates."""
+
+import pytest
+
+from tests.conftest import FIXTURES, Handset, make_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path, MENUS_DIR=str(FIXTURES / "menus"))
+    from app.extensions import db
+
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+    app.extensions["redis"].flushdb()
+
+
+def phone(client, network="63902"):
+    return Handset(client, "+254722000001", "*384*12#", network)
+
+
+def test_long_menu_paginates_with_98_and_fits_the_network_screen(client):
+    handset = phone(client)
+    first = handset.send()
+    assert first.startswith("CON Which crop?\n1. Maize") and first.endswith("98 More")
+    assert len(first) <= 160  # Safaricom (63902) is configured at 160 characters
+    second = handset.send("98")
+    assert "18. Something else" in second or "98 More" in second
+    assert "1. Maize" not in second
+    assert handset.send("0") == first  # back a page
+    assert handset.send("10").startswith("CON Any note on your tea?")
+
+
+def test_other_networks_get_the_default_screen(client):
+    handset = phone(client, network="62130")
+    first = handset.send()
+    assert len(first) <= 182 and "98 More" in first
+    assert len(first) > 160
+
+
+def test_invalid_choice_reasks_with_the_reason(client):
+    handset = phone(client)
+    handset.send()
+    assert handset.send("42").startswith("CON Choose one of the numbers shown.\nWhich crop?")
+
+
+def test_star_typed_inside_an_answer_is_kept(client):
+    handset = phone(client)
+    handset.walk("1", "rows 3*4 m")
+    assert handset.send("2") == "END Thank you. rows 3*4 m"
+
+
+def test_repeated_identical_inputs_are_separate_answers(client):
+    handset = phone(client)
+    handset.send()
+    assert handset.send("1").startswith("CON Any note on your maize?")
+    assert handset.send("1").startswith("CON How many acres of maize?")
+    assert handset.send("1") == "END Thank you. 1"
+
+
+def test_number_must_be_ascii_digits_within_bounds_and_constraint(client):
+    handset = phone(client)
+    handset.walk("1", "fine")
+    assert handset.send("٣").startswith("CON Enter digits only.")
+    assert handset.send("5000").startswith("CON Enter a number from 1 to 1,000.")
+    assert handset.send("13").startswith("CON We do not take 13 acres.")
+    assert handset.send("11") == "END Thank you, large farmer."
+
+
+def test_back_returns_to_the_previous_question(client):
+    handset = phone(client)
+    handset.walk("2", "ok")
+    assert handset.send("0").startswith("CON Any note on your beans?")
+    assert handset.send("0").startswith("CON Which crop?")
+    assert handset.send("3").startswith("CON Any note on your sorghum?")
+
+
+def test_home_returns_to_the_start_and_forgets_the_path(client):
+    handset = phone(client)
+    handset.walk("2", "ok")
+    assert handset.send("00").startswith("CON Which crop?")
+    handset.send("4")
+    handset.send("x")
+    assert handset.send("0").startswith("CON Any note on your millet?")
+
+
+def test_every_screen_but_the_first_shows_back_and_home(client):
+    handset = phone(client)
+    assert "0 Back" not in handset.send().split("98 More")[0]
+    assert handset.send("1").endswith("\n0 Back 00 Home")
+
+
+def test_text_on_an_unknown_session_is_not_replayed_as_answers(client):
+    # AT's first hop has empty text; text with no saved state may be a lost session.
+    handset = Handset(client, "+254722000001", "*384*12#")
+    handset.inputs = ["2"]
+    body = client.post("/ussd/africastalking/test-token", data=handset.form())
+    assert body.get_data(as_text=True).startswith("CON Which crop?")
+    assert handset.send("2").startswith("CON Any note on your beans?")
+
+
+def test_unknown_service_code_ends_politely(client):
+    handset = Handset(client, "+254722000001", "*999#")
+    assert handset.send() == "END Sorry, this service is not available to you."

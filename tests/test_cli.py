@@ -1,0 +1,73 @@
+"""The CLI: seed, dial, directors bids, menus validate, outbox list."""
+
+import json
+import re
+
+from tests.conftest import FIXTURES
+
+
+def test_seed_is_idempotent(app, runner):
+    assert "seeded 20 demo customers" in runner.invoke(args=["seed"]).output
+    assert "seeded 0 demo customers" in runner.invoke(args=["seed"]).output
+
+
+def test_dial_runs_a_session_in_process(seeded, runner):
+    result = runner.invoke(
+        args=["dial", "*384*1#", "--msisdn", "0711000002", "--reply", "6", "--reply", "1234"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| Sauti Money. Hello Brian Otieno" in result.output
+    assert "| Balance KES 7,000" in result.output and "(session ended)" in result.output
+
+
+def test_directors_bids_explains_every_bid(seeded, runner):
+    result = runner.invoke(args=["directors", "bids", "+254711000001", "*384*1#"])
+    lines = result.output.splitlines()
+    assert re.match(r"\*\s+50\s+microfinance\s+service code \*384\*1#", lines[0])
+    assert any(re.match(r"\s+0\s+registration\s+already registered", line) for line in lines)
+
+
+def test_directors_bids_for_an_unknown_caller(app, runner):
+    result = runner.invoke(args=["directors", "bids", "+254733000999", "*384*1#"])
+    first = result.output.splitlines()[0]
+    assert re.match(r"\*\s+90\s+registration\s+MSISDN unknown", first)
+
+
+def test_menus_validate_passes_on_the_shipped_definitions(app, runner):
+    result = runner.invoke(args=["menus", "validate"])
+    assert result.exit_code == 0 and "no problems" in result.output
+
+
+def test_menus_validate_lists_every_problem_with_file_and_line(app, runner):
+    result = runner.invoke(args=["menus", "validate", str(FIXTURES / "broken")])
+    assert result.exit_code == 1
+    path = str(FIXTURES / "broken" / "bad.yaml")
+    assert f"{path}:16: questions.bogus.type: Input should be" in result.output
+
+
+def test_menus_validate_finds_what_a_schema_cannot(app, runner, tmp_path):
+    broken = tmp_path / "flow.yaml"
+    broken.write_text(
+        "id: flow\nservice_codes: ['*1#']\nquestions:\n"
+        "  - id: start\n    type: choice\n    label: Pick\n    choices:\n"
+        "      - {value: a, label: A, goto: nowhere}\n    next: done\n"
+        "  - id: lonely\n    type: text\n    label: 'Never {{ mystery }}'\n    next: start\n"
+        "  - id: done\n    type: message\n    label: Bye\n"
+    )
+    output = runner.invoke(args=["menus", "validate", str(broken)]).output
+    assert f"{broken}:4: questions.start: goto: no question 'nowhere'" in output
+    assert f"{broken}:10: questions.lonely: unknown name 'mystery'" in output
+
+
+def test_menus_schema_is_json_schema(app, runner):
+    schema = json.loads(runner.invoke(args=["menus", "schema"]).output)
+    assert schema["title"] == "DefinitionDef" and "questions" in schema["properties"]
+
+
+def test_outbox_list_shows_what_the_development_backend_recorded(seeded, runner, client):
+    from tests.conftest import Handset
+
+    Handset(client, "+254711000002").walk("2", "100", "1", "1234")
+    output = runner.invoke(args=["outbox", "list"]).output
+    assert "sms" in output and "sent" in output and "development" in output
+    assert "KES 100.00 withdrawn. New balance KES 6,900.00" in output

@@ -1,0 +1,111 @@
+"""The Africa's Talking callback: request fields, CON/END replies, errors, notifications."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import UssdSessionRecord
+from tests.conftest import USSD_URL, Handset
+
+FORM = {
+    "sessionId": "ATUid_curl",
+    "serviceCode": "*384*1#",
+    "phoneNumber": "+254711000001",
+    "networkCode": "63902",
+    "text": "",
+}
+
+
+def test_first_hop_answers_con_as_plain_text(seeded, client):
+    response = client.post(USSD_URL, data=FORM)
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith("CON Sauti Money. Hello Amina")
+
+
+def test_wrong_token_is_404(app, client):
+    response = client.post("/ussd/africastalking/wrong", data=FORM)
+    assert response.status_code == 404
+
+
+def test_unknown_gateway_is_404(app, client):
+    assert client.post("/ussd/nope/test-token", data=FORM).status_code == 404
+
+
+def test_missing_field_is_400_naming_it(app, client):
+    form = {key: value for key, value in FORM.items() if key != "phoneNumber"}
+    response = client.post(USSD_URL, data=form)
+    assert response.status_code == 400
+    assert "phoneNumber" in response.get_data(as_text=True)
+
+
+def test_bad_phone_number_is_400(app, client):
+    response = client.post(USSD_URL, data={**FORM, "phoneNumber": "not-a-number"})
+    assert response.status_code == 400 and "phoneNumber" in response.get_data(as_text=True)
+
+
+def test_raw_plus_decoded_as_space_is_still_understood(seeded, client):
+    # A hand-made body with a raw "+" arrives as " 254…" (protocols.md 1.1).
+    response = client.post(USSD_URL, data={**FORM, "phoneNumber": " 254711000001"})
+    assert response.get_data(as_text=True).startswith("CON Sauti Money. Hello Amina")
+
+
+def test_bad_service_code_is_400(app, client):
+    response = client.post(USSD_URL, data={**FORM, "serviceCode": "384"})
+    assert response.status_code == 400 and "serviceCode" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_refused(app, client):
+    response = client.post(USSD_URL, data={**FORM, "text": "1" * 20_000})
+    assert response.status_code == 413
+
+
+def test_unknown_caller_is_offered_registration(app, client):
+    body = Handset(client, "+254733000111").send()
+    assert body.startswith("CON Welcome to Sauti Money.\nWhat is your full name?")
+
+
+def test_session_id_from_another_msisdn_is_refused(seeded, client):
+    owner = Handset(client, "+254711000001")
+    owner.send()
+    thief = Handset(client, "+254711000002")
+    thief.session_id = owner.session_id
+    thief.inputs = ["6"]
+    body = client.post(USSD_URL, data=thief.form()).get_data(as_text=True)
+    assert body == "END Sorry, this service is not available to you."
+    assert owner.send("6").startswith("CON Enter your PIN")  # the owner is unaffected
+
+
+def test_divergent_path_repeats_the_current_screen(seeded, client):
+    phone = Handset(client)
+    phone.send()
+    screen = phone.send("6")
+    phone.inputs = ["7"]
+    assert phone.send("1") == screen
+
+
+def test_end_of_session_notification_records_the_outcome(app, client):
+    form = {
+        "date": "2026-11-21 12:00:00",
+        "sessionId": "ATUid_done",
+        "serviceCode": "*384*1#",
+        "networkCode": "63902",
+        "phoneNumber": "+254711000001",
+        "status": "Incomplete",
+        "cost": "KES 0.10",
+        "durationInMillis": "41250",
+        "hopsCount": "3",
+        "input": "1*2",
+        "lastAppResponse": "CON Enter amount:",
+    }
+    response = client.post(f"{USSD_URL}/events", data=form)
+    assert response.status_code == 200
+    with app.app_context():
+        record = db.session.scalar(select(UssdSessionRecord))
+        assert (record.status, record.hops, record.duration_ms) == ("Incomplete", 3, 41250)
+        assert record.msisdn == "+254711000001" and record.cost == "KES 0.10"
+
+
+def test_notification_with_unknown_status_is_400(app, client):
+    form = {"sessionId": "x", "phoneNumber": "+254711000001", "status": "Exploded"}
+    response = client.post(f"{USSD_URL}/events", data=form)
+    assert response.status_code == 400 and "status" in response.get_data(as_text=True)
