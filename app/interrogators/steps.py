@@ -2,18 +2,25 @@
 
 from typing import Any
 
+from jinja2 import TemplateError, Undefined
+
 from app.actions import ActionContext, actions
 from app.interrogators import Ask, Interrogator, interrogators
 
 
 @interrogators.register("calculate")
 class CalculateInterrogator(Interrogator):
-    """Store the value of `calculation` (an expression over earlier answers)."""
+    """Store the value of `calculation` (an expression over earlier answers); a calculation
+    over answers that were skipped is empty (None), as in XLSForm."""
 
     has_screen = False
 
     def compute(self, ask: Ask) -> Any:
-        return ask.question.calculation(ask.context)
+        try:
+            value = ask.question.calculation(ask.context)
+        except (TemplateError, TypeError, ValueError, ArithmeticError):
+            return None
+        return None if isinstance(value, Undefined) else value
 
 
 @interrogators.register("action")

@@ -8,11 +8,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.menus.schema import DefinitionDef
+from app.menus.xlsform import import_xlsform_command
 
 
 @click.group("menus")
 def menus_cli() -> None:
     """Menu and survey definitions."""
+
+
+menus_cli.add_command(import_xlsform_command)
 
 
 @menus_cli.command("validate")

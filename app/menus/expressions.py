@@ -36,7 +36,12 @@ def _money(minor: Any, places: int = 2) -> str:
 def _make_env() -> ImmutableSandboxedEnvironment:
     # A question not answered yet (skipped, or on another branch) is undefined: falsy,
     # renders empty, and `a.b` on it stays undefined instead of failing the hop.
-    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)
+    # An optional question left empty (None) renders as nothing, not "None".
+    env = ImmutableSandboxedEnvironment(
+        autoescape=False,
+        undefined=ChainableUndefined,
+        finalize=lambda value: "" if value is None else value,
+    )
     env.filters["money"] = _money
     return env
 
