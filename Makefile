@@ -28,7 +28,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+test: lint .env
 	$(VENV)/bin/python -m pytest -q
 	$(FLASK) menus validate
 
