@@ -16,7 +16,7 @@ install: $(VENV)/.installed
 
 # Random secrets for this checkout, once (git-ignored).
 .env: | $(VENV)/.installed
-	$(VENV)/bin/python -c "import secrets; print('\n'.join(f'{k}={secrets.token_urlsafe(24)}' for k in ('SECRET_KEY', 'SESSION_SIGNING_KEY', 'AT_CALLBACK_TOKEN', 'HUBTEL_CALLBACK_TOKEN')))" > $@
+	$(VENV)/bin/python -c "import secrets; print('\n'.join(f'{k}={secrets.token_urlsafe(24)}' for k in ('SECRET_KEY', 'SESSION_SIGNING_KEY', 'PIN_PEPPER', 'AT_CALLBACK_TOKEN', 'HUBTEL_CALLBACK_TOKEN')))" > $@
 
 run: install .env
 	$(FLASK) db upgrade

@@ -42,6 +42,9 @@ class Config:
         env = os.environ.get
         self.SECRET_KEY = env("SECRET_KEY")
         self.SESSION_SIGNING_KEY = env("SESSION_SIGNING_KEY")
+        # Keys every PIN hash; never rotate it (PINs would stop matching): back it up with
+        # the database, keep it out of it.
+        self.PIN_PEPPER = env("PIN_PEPPER")
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
             env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'sauti.db'}")
         )
@@ -71,7 +74,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH_BYTES", 16 * 1024)
         self.PIN_MAX_FAILURES = _int("PIN_MAX_FAILURES", 3)
         self.PIN_LOCK_SECONDS = _int("PIN_LOCK_SECONDS", 900)
-        # PINs are four digits, so the lock above, not the hash cost, is what protects them;
-        # a cheap-enough hash keeps PIN hops inside the hop latency budget.
-        self.PIN_HASH_METHOD = env("PIN_HASH_METHOD", "pbkdf2:sha256:20000")
+        # PINs are four digits: the pepper and the lock above protect them, not hash cost,
+        # so a light hash keeps PIN hops inside the hop latency budget.
+        self.PIN_HASH_METHOD = env("PIN_HASH_METHOD", "pbkdf2:sha256:1000")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}

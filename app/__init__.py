@@ -28,7 +28,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     require_secrets(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite default lives here
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change
+    for noisy in ("transitions", "celery.app.trace"):  # a line per state change, per task
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     from app import sqlite  # noqa: F401 - registers the SQLite connection hooks

@@ -1,5 +1,7 @@
 """Phone numbers: parsed with `phonenumbers` once at the boundary, E.164 everywhere after."""
 
+from functools import lru_cache
+
 import phonenumbers
 
 
@@ -7,6 +9,7 @@ class InvalidPhoneNumber(ValueError):
     """The text is not a valid phone number for the region."""
 
 
+@lru_cache(maxsize=8192)  # a pure function; gateways repeat the caller's number every hop
 def to_e164(raw: str, region: str = "KE") -> str:
     """Normalise a phone number typed or sent in any common shape to E.164.
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 from app.errors import ConfigurationError
 
-REQUIRED_SECRETS = ("SECRET_KEY", "SESSION_SIGNING_KEY", "AT_CALLBACK_TOKEN")
+REQUIRED_SECRETS = ("SECRET_KEY", "SESSION_SIGNING_KEY", "PIN_PEPPER", "AT_CALLBACK_TOKEN")
 
 
 def require_secrets(app: Flask) -> None:

@@ -75,7 +75,11 @@ def serve(app_spec: str, path: str, env: dict[str, str], log: Path) -> Iterator[
 def spawn_env(redis_url: str, tmp: Path) -> dict[str, str]:
     """Return the caller's environment plus what a spawned Sauti or baseline needs."""
     env = dict(os.environ, REDIS_URL=redis_url, AT_CALLBACK_TOKEN="bench")
-    env.update(SECRET_KEY=secrets.token_hex(32), SESSION_SIGNING_KEY=secrets.token_hex(32))
+    env.update(
+        SECRET_KEY=secrets.token_hex(32),
+        SESSION_SIGNING_KEY=secrets.token_hex(32),
+        PIN_PEPPER=secrets.token_hex(32),
+    )
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
     # `flask` and `gunicorn` from this interpreter's environment, even if it is not activated.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"

@@ -31,6 +31,7 @@ def make_app(tmp_path: Path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SESSION_SIGNING_KEY": "test-signing-key",
+        "PIN_PEPPER": "test-pepper",
         "AT_CALLBACK_TOKEN": TOKEN,
         "HUBTEL_CALLBACK_TOKEN": TOKEN,
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
@@ -44,17 +45,32 @@ def make_app(tmp_path: Path, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-    app.extensions["redis"].flushdb()
+def app_factory(tmp_path):
+    """Build apps with `make_app` overrides, each with a fresh schema; all are torn down
+    (tables dropped, connections closed, Redis flushed) after the test."""
+    apps = []
+
+    def build(**overrides):
+        app = make_app(tmp_path, **overrides)
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+        app.extensions["redis"].flushdb()
+        app.extensions["redis"].close()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
 
 
 @pytest.fixture

@@ -45,7 +45,13 @@ def _confirmed(ctx: ActionContext, result: dict[str, Any], what: str, amount: in
 
 def _move(ctx: ActionContext, kind: str, legs: list[Leg], memo: str = "") -> dict[str, Any]:
     try:
-        posting = ledger.post(kind, legs, ctx.idempotency_key, ctx.msisdn, ctx.session_id, memo)
+        try:
+            posting = ledger.post(kind, legs, ctx.idempotency_key, ctx.msisdn, ctx.session_id, memo)
+        except LedgerError as err:
+            if err.code != "no_account":
+                raise
+            _open_accounts(ctx.msisdn, legs)  # first money move of this customer
+            posting = ledger.post(kind, legs, ctx.idempotency_key, ctx.msisdn, ctx.session_id, memo)
     except LedgerError as err:
         return {
             "ok": False,
@@ -54,6 +60,15 @@ def _move(ctx: ActionContext, kind: str, legs: list[Leg], memo: str = "") -> dic
         }
     balance = ledger.balance(ledger.wallet_code(ctx.msisdn))
     return {"ok": True, "reference": posting.reference, "balance": balance}
+
+
+def _open_accounts(msisdn: str, legs: list[Leg]) -> None:
+    customer = customers.find(msisdn)
+    if customer is not None:
+        ledger.open_customer_accounts(customer)
+    for leg in legs:
+        if leg.code.startswith("house:"):
+            ledger.house_account(leg.code)
 
 
 @actions.register("microfinance.open_wallet")

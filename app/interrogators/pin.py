@@ -58,6 +58,6 @@ class NewPinInterrogator(Interrogator):
         if first is None:
             scratch["first"] = customers.hash_pin(pin, ask.config)
             raise KeepAsking(ask.msg("pin_again"))
-        if not customers.pin_matches(first, pin):
+        if not customers.pin_matches(first, pin, ask.config):
             raise InvalidAnswer(ask.msg("pin_mismatch"))
         return first

@@ -27,5 +27,15 @@ def make_redis(app: Flask) -> redis.Redis:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the Redis client as `app.extensions["redis"]` (tests swap it)."""
-    app.extensions["redis"] = make_redis(app)
+    """Attach the Redis client (`app.extensions["redis"]`) and the SessionStore on it."""
+    from app.sessions.store import SessionStore
+
+    config = app.config
+    client = app.extensions["redis"] = make_redis(app)
+    app.extensions["session_store"] = SessionStore(
+        client,
+        config["SESSION_SIGNING_KEY"],
+        max(config["USSD_SESSION_TTL_SECONDS"], config["USSD_RESUME_WINDOW_SECONDS"]),
+        config["USSD_LOCK_TTL_SECONDS"],
+        config["USSD_LOCK_WAIT_SECONDS"],
+    )

@@ -6,13 +6,14 @@ lock(session) -> load signed state -> replay? -> new: resume offer or auction
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from flask import Flask
 
 from app import customers, outbox
 from app.directors import Caller, DirectorSet
-from app.errors import NoDirectorError
+from app.errors import NoDirectorError, SessionBusyError
 from app.extensions import db
 from app.interrogators.messages import message
 from app.phones import mask
@@ -25,6 +26,7 @@ from app.ussd.request import UssdRequest
 log = logging.getLogger(__name__)
 
 MORE_KEY, PAGE_BACK_KEY = "98", "0"
+LOCK_POLL_SECONDS = 0.005
 _RESUMED_FIELDS = (
     "director",
     "definition_id",
@@ -53,16 +55,9 @@ class SessionManager:
     """Runs hops for one app (cheap to build: one per request)."""
 
     def __init__(self, app: Flask) -> None:
-        config = app.config
-        self.config = config
+        self.config = app.config
         self.directors: DirectorSet = app.extensions["directors"]
-        self.store = SessionStore(
-            app.extensions["redis"],
-            config["SESSION_SIGNING_KEY"],
-            max(config["USSD_SESSION_TTL_SECONDS"], config["USSD_RESUME_WINDOW_SECONDS"]),
-            config["USSD_LOCK_TTL_SECONDS"],
-            config["USSD_LOCK_WAIT_SECONDS"],
-        )
+        self.store: SessionStore = app.extensions["session_store"]
 
     def handle(self, request: UssdRequest) -> Screen:
         """Answer one hop.
@@ -73,25 +68,32 @@ class SessionManager:
                 saved first.
             redis.RedisError: Redis failed (the boundary answers politely).
         """
-        hop = self.digest(request.hop_id)
-        known = self.store.load(request.session_id, request.msisdn, request.service_code)
-        if known is not None and hop == known.last_hop_id:
-            return Screen(known.screen, known.end)  # a repeated callback: nothing re-runs
-        with self.store.lock(request.session_id):
-            session = self.store.load(request.session_id, request.msisdn, request.service_code)
-            if session is not None and (hop == session.last_hop_id or session.end):
+        hop_id = self.digest(request.hop_id)
+        deadline = time.monotonic() + self.store.lock_wait_seconds
+        while True:
+            hop = self.store.begin(request.session_id, request.msisdn, request.service_code)
+            session = hop.session
+            if session is not None and (hop_id == session.last_hop_id or session.end):
+                if hop.locked:  # a repeated callback: nothing re-runs
+                    self.store.release(request.session_id, hop.token)
                 return Screen(session.screen, session.end)
-            try:
-                if session is None:
-                    session = self._create(request)
-                    prompt, page = self._begin(session, request), 0
-                else:
-                    prompt, page = self._step(session, request)
-                return self._save(session, request, prompt, page)
-            except Exception:
-                db.session.rollback()
-                outbox.discard_queued()
-                raise
+            if hop.locked:
+                break
+            if time.monotonic() > deadline:
+                raise SessionBusyError(f"session {request.session_id} is busy")
+            time.sleep(LOCK_POLL_SECONDS)
+        try:
+            if session is None:
+                session = self._create(request)
+                prompt, page = self._begin(session, request, hop.resume_id), 0
+            else:
+                prompt, page = self._step(session, request)
+            return self._save(session, request, prompt, page, hop.token)
+        except Exception:
+            db.session.rollback()
+            outbox.discard_queued()
+            self.store.release(request.session_id, hop.token)
+            raise
 
     def _step(
         self, session: InterrogationSession, request: UssdRequest
@@ -147,10 +149,14 @@ class SessionManager:
             language=customer.language if customer else "en",
         )
 
-    def _begin(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
+    def _begin(
+        self, session: InterrogationSession, request: UssdRequest, resume_id: str | None
+    ) -> Prompt:
         """First hop: offer to resume a dropped session, else hold the auction."""
-        dropped = self.store.resumable(request.msisdn, request.service_code)
-        if dropped is not None and dropped.session_id != session.session_id:
+        dropped = resume_id and self.store.resumable(
+            resume_id, request.msisdn, request.service_code
+        )
+        if dropped and dropped.session_id != session.session_id:
             session.resume_from = dropped.session_id
             session.language = dropped.language
             return self._resume_prompt(session.language)
@@ -191,7 +197,12 @@ class SessionManager:
         return self._auction(session, request)
 
     def _save(
-        self, session: InterrogationSession, request: UssdRequest, prompt: Prompt | None, page: int
+        self,
+        session: InterrogationSession,
+        request: UssdRequest,
+        prompt: Prompt | None,
+        page: int,
+        token: str,
     ) -> Screen:
         """Commit SQL, then the state (compare-and-set), then hand over the screen."""
         if prompt is not None:
@@ -204,5 +215,5 @@ class SessionManager:
         session.end = session.final and page == len(session.screens) - 1
         session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
         outbox.commit_and_dispatch()
-        self.store.save(session)
+        self.store.save(session, token)
         return Screen(session.screen, session.end)

@@ -1,7 +1,7 @@
 """InterrogationSession: one caller's place in a USSD session, as plain data only."""
 
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 STATE_FORMAT = 1
@@ -65,8 +65,9 @@ class InterrogationSession:
     resume_from: str = ""
 
     def to_state(self) -> dict[str, Any]:
-        """The session as a dict of plain data, tagged with the state format."""
-        return {"format": STATE_FORMAT, **asdict(self)}
+        """The session as a dict of plain data, tagged with the state format (a shallow
+        copy: the values are plain data already, and pickle walks them)."""
+        return {"format": STATE_FORMAT, **{name: getattr(self, name) for name in _FIELDS}}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> "InterrogationSession":
@@ -77,9 +78,8 @@ class InterrogationSession:
         """
         if state.get("format") != STATE_FORMAT:
             raise ValueError(f"unknown session state format {state.get('format')!r}")
-        names = {f.name for f in fields(cls)}
         data = {key: value for key, value in state.items() if key != "format"}
-        if set(data) != names:
+        if data.keys() != _FIELDS:
             raise ValueError("session state fields do not match")
         return cls(**data)
 
@@ -87,3 +87,6 @@ class InterrogationSession:
     def screen(self) -> str:
         """The page last shown."""
         return self.screens[self.page] if self.screens else ""
+
+
+_FIELDS = frozenset(f.name for f in fields(InterrogationSession))

@@ -14,8 +14,8 @@ import hashlib
 import io
 import logging
 import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
+import secrets
+from dataclasses import dataclass
 
 import redis
 from itsdangerous import Signer
@@ -27,20 +27,47 @@ from app.sessions.state import InterrogationSession
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("sauti.security")
 
-# Compare-and-set save: refuse a writer whose expected version is stale, then keep (or
-# clear) the caller's resume pointer in the same atomic step.
+# A hop costs two round trips: BEGIN takes the session's lock (if free) and reads its state
+# (and, for a new session, the caller's resume pointer) in one step; SAVE writes the state
+# only if nobody wrote a newer version (compare-and-set), keeps or clears the resume
+# pointer, and releases the lock if this hop still holds it.
+_BEGIN = """
+local got = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+local f = redis.call('HMGET', KEYS[2], 'm', 'c', 'p', 's')
+local resume = false
+if not f[3] then resume = redis.call('GET', KEYS[3]) end
+return {got and 1 or 0, f[1], f[2], f[3], f[4], resume}
+"""
 _SAVE = """
 local current = redis.call('HGET', KEYS[1], 'v')
-if (current or '0') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'p', ARGV[3], 's', ARGV[4], 'm', ARGV[5], 'c', ARGV[6])
-redis.call('EXPIRE', KEYS[1], ARGV[7])
-if ARGV[8] == 'keep' then
-  redis.call('SET', KEYS[2], ARGV[9], 'EX', ARGV[7])
-elseif redis.call('GET', KEYS[2]) == ARGV[9] then
-  redis.call('DEL', KEYS[2])
+local fresh = (current or '0') == ARGV[1]
+if fresh then
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'p', ARGV[3], 's', ARGV[4], 'm', ARGV[5], 'c', ARGV[6])
+  redis.call('EXPIRE', KEYS[1], ARGV[7])
+  if ARGV[8] == 'keep' then
+    redis.call('SET', KEYS[2], ARGV[9], 'EX', ARGV[7])
+  elseif redis.call('GET', KEYS[2]) == ARGV[9] then
+    redis.call('DEL', KEYS[2])
+  end
 end
-return 1
+if redis.call('GET', KEYS[3]) == ARGV[10] then redis.call('DEL', KEYS[3]) end
+return fresh and 1 or 0
 """
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+@dataclass
+class Hop:
+    """What BEGIN found: whether this hop holds the lock, the session (if any), the lock
+    token, and the id of the caller's resumable session when this one is new."""
+
+    locked: bool
+    session: InterrogationSession | None
+    token: str
+    resume_id: str | None
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -75,11 +102,17 @@ class SessionStore:
         self._signer = Signer(
             signing_key, salt="sauti.session", digest_method=hashlib.sha256, key_derivation="hmac"
         )
+        self._begin = client.register_script(_BEGIN)
         self._save = client.register_script(_SAVE)
+        self._release = client.register_script(_RELEASE)
 
     @staticmethod
     def key(session_id: str) -> str:
         return f"sauti:session:{session_id}"
+
+    @staticmethod
+    def lock_key(session_id: str) -> str:
+        return f"sauti:lock:{session_id}"
 
     @staticmethod
     def resume_key(msisdn: str, service_code: str) -> str:
@@ -87,6 +120,30 @@ class SessionStore:
 
     def _signed(self, session_id: str, msisdn: str, payload: bytes) -> bytes:
         return b"\0".join((session_id.encode(), msisdn.encode(), payload))
+
+    def begin(self, session_id: str, msisdn: str, service_code: str) -> Hop:
+        """Try to take the session's lock and read its state, in one round trip.
+
+        Raises:
+            SessionConflictError: the session id is stored for another MSISDN or service code.
+            redis.RedisError: Redis is unreachable (the boundary answers politely).
+        """
+        token = secrets.token_hex(8)
+        got, *fields, resume = self._begin(
+            keys=[
+                self.lock_key(session_id),
+                self.key(session_id),
+                self.resume_key(msisdn, service_code),
+            ],
+            args=[token, int(self.lock_ttl_seconds * 1000)],
+        )
+        try:
+            session = self._checked(session_id, msisdn, service_code, fields)
+        except SessionConflictError:
+            if got:
+                self.release(session_id, token)
+            raise
+        return Hop(bool(got), session, token, resume.decode() if resume else None)
 
     def load(
         self, session_id: str, msisdn: str, service_code: str | None = None
@@ -99,6 +156,11 @@ class SessionStore:
             redis.RedisError: Redis is unreachable (the boundary answers politely).
         """
         fields = self.client.hmget(self.key(session_id), "m", "c", "p", "s")
+        return self._checked(session_id, msisdn, service_code, fields)
+
+    def _checked(
+        self, session_id: str, msisdn: str, service_code: str | None, fields: list
+    ) -> InterrogationSession | None:
         stored_msisdn, stored_code, payload, signature = fields
         if payload is None:
             return None
@@ -137,8 +199,9 @@ class SessionStore:
             return None
         return session
 
-    def save(self, session: InterrogationSession) -> None:
-        """Write the session if nobody wrote a newer version meanwhile.
+    def save(self, session: InterrogationSession, token: str = "") -> None:
+        """Write the session if nobody wrote a newer version meanwhile, and release the
+        hop lock held with `token`.
 
         Raises:
             SessionBusyError: the stored version moved on (a late writer lost the race).
@@ -154,6 +217,7 @@ class SessionStore:
             keys=[
                 self.key(session.session_id),
                 self.resume_key(session.msisdn, session.service_code),
+                self.lock_key(session.session_id),
             ],
             args=[
                 expected,
@@ -165,19 +229,19 @@ class SessionStore:
                 self.ttl_seconds,
                 "keep" if resumable else "clear",
                 session.session_id,
+                token,
             ],
         )
         if not saved:
             session.version = expected
             raise SessionBusyError(f"session {session.session_id} was saved by a newer hop")
 
-    def resumable(self, msisdn: str, service_code: str) -> InterrogationSession | None:
-        """The caller's last unfinished session on this code, if still inside the window."""
-        session_id = self.client.get(self.resume_key(msisdn, service_code))
-        if session_id is None:
-            return None
+    def resumable(
+        self, session_id: str, msisdn: str, service_code: str
+    ) -> InterrogationSession | None:
+        """The dropped session `session_id` (from a resume pointer), if it is unfinished."""
         try:
-            session = self.load(session_id.decode(), msisdn, service_code)
+            session = self.load(session_id, msisdn, service_code)
         except SessionConflictError:
             return None
         return session if session and not session.end and session.hops > 0 else None
@@ -186,25 +250,6 @@ class SessionStore:
         """Drop the resume pointer (the caller chose "Start again")."""
         self.client.delete(self.resume_key(msisdn, service_code))
 
-    @contextmanager
-    def lock(self, session_id: str) -> Iterator[None]:
-        """Serialise the hops of one session.
-
-        Raises:
-            SessionBusyError: another hop held the lock for longer than the bounded wait.
-        """
-        lock = self.client.lock(
-            f"sauti:lock:{session_id}",
-            timeout=self.lock_ttl_seconds,
-            blocking_timeout=self.lock_wait_seconds,
-            sleep=0.005,
-        )
-        if not lock.acquire():
-            raise SessionBusyError(f"session {session_id} is busy")
-        try:
-            yield
-        finally:
-            try:
-                lock.release()
-            except redis.exceptions.LockError:
-                log.warning("session %s: hop lock expired before release", session_id)
+    def release(self, session_id: str, token: str) -> None:
+        """Release the hop lock if `token` still holds it (after a failed hop)."""
+        self._release(keys=[self.lock_key(session_id)], args=[token])

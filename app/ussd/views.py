@@ -45,7 +45,8 @@ def callback(gateway: str, token: str) -> Response:
         _record(adapter.name, report)
         return adapter.respond(Screen("", True), None)
     ussd_request = adapter.parse(request, current_app.config)
-    log.debug("hop %s from %s", ussd_request.session_id, mask(ussd_request.msisdn))
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("hop %s from %s", ussd_request.session_id, mask(ussd_request.msisdn))
     try:
         screen = SessionManager(current_app).handle(ussd_request)
     except SessionConflictError:

@@ -2,21 +2,12 @@
 
 import pytest
 
-from tests.conftest import FIXTURES, Handset, make_app
+from tests.conftest import FIXTURES, Handset
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path, MENUS_DIR=str(FIXTURES / "menus"))
-    from app.extensions import db
-
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
-    app.extensions["redis"].flushdb()
+def app(app_factory):
+    return app_factory(MENUS_DIR=str(FIXTURES / "menus"))
 
 
 def phone(client, network="63902"):

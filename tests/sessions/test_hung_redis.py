@@ -12,8 +12,7 @@ import time
 
 import pytest
 
-from app.extensions import db
-from tests.conftest import Handset, make_app
+from tests.conftest import Handset
 
 pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="redis-server is not installed"
@@ -53,21 +52,21 @@ def own_redis(tmp_path):
         except OSError:
             time.sleep(0.02)
     yield process, f"redis://127.0.0.1:{port}/0"
-    os.kill(process.pid, signal.SIGCONT)
     process.terminate()
     process.wait(timeout=5)
 
 
-def test_hung_redis_answers_politely_in_under_a_second(tmp_path, own_redis):
+def test_hung_redis_answers_politely_in_under_a_second(own_redis, app_factory):
     process, url = own_redis
-    app = make_app(tmp_path, REDIS_URL=url)
-    with app.app_context():
-        db.create_all()
+    app = app_factory(REDIS_URL=url)
     phone = Handset(app.test_client(), "+254733000222")
     assert phone.send().startswith("CON Welcome to Sauti Money.")
     os.kill(process.pid, signal.SIGSTOP)
-    started = time.perf_counter()
-    body = phone.send("Wanjiku")
-    elapsed = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        body = phone.send("Wanjiku")
+        elapsed = time.perf_counter() - started
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
     assert body == "END Sorry, we are busy. Please dial again."
     assert elapsed < 1.0, f"hop took {elapsed:.2f} s"
