@@ -99,15 +99,19 @@ class DirectorSet:
         return winner
 
 
-def init_app(app: Flask) -> None:
-    """Build one director per definition (and one per definition-free director)."""
-    directors.discover()
-    catalog = app.extensions["menus"]
+def build_directors(app: Flask) -> DirectorSet:
+    """One director per definition (and one per definition-free director)."""
     instances: list[Director] = []
-    for flow in catalog.flows.values():
+    for flow in app.extensions["menus"].flows.values():
         cls = directors.get(flow.definition.director)
         instances.append(cls(app, flow.id))
     for _name, cls in directors:
         if not cls.runs_definitions:
             instances.append(cls(app))
-    app.extensions["directors"] = DirectorSet(instances)
+    return DirectorSet(instances)
+
+
+def init_app(app: Flask) -> None:
+    """Discover directors and build the app's DirectorSet."""
+    directors.discover()
+    app.extensions["directors"] = build_directors(app)

@@ -1,6 +1,7 @@
 """MenuDirector: runs one YAML definition's compiled flow, one question per hop."""
 
 import logging
+import time
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -56,6 +57,7 @@ class MenuDirector(Director):
     # -- running -----------------------------------------------------------------------
     def start(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
         flow = self.flow()
+        self.app.extensions["menus"].remember(flow)
         session.definition_id, session.definition_version = flow.id, flow.version
         session.state = flow.start
         preferred = (session.customer or {}).get("language")
@@ -87,6 +89,7 @@ class MenuDirector(Director):
         try:
             value = self.parse(ask, interrogator, reply)
         except InvalidAnswer as err:
+            self.on_invalid(session, flow, question)
             return self.render(session, flow, question, note=str(err))
         except KeepAsking as err:
             return self.render(session, flow, question, note=str(err))
@@ -176,6 +179,8 @@ class MenuDirector(Director):
         """The question's screen; a terminal message ends the session."""
         ask = self.ask(session, question)
         prompt = self.interrogator(question).prompt(ask)
+        session.asked_at = time.time()
+        self.on_ask(session, flow, question, ask)
         if note:
             prompt = replace(prompt, text=f"{note}\n{prompt.text}")
         if question.is_terminal:
@@ -218,6 +223,14 @@ class MenuDirector(Director):
 
     def on_start(self, session: InterrogationSession, flow: Flow) -> None:
         """Hook: a session starts on this definition."""
+
+    def on_ask(
+        self, session: InterrogationSession, flow: Flow, question: Question, ask: Ask
+    ) -> None:
+        """Hook: `question` is being put on screen."""
+
+    def on_invalid(self, session: InterrogationSession, flow: Flow, question: Question) -> None:
+        """Hook: a reply to `question` was refused."""
 
     def on_answer(
         self, session: InterrogationSession, flow: Flow, question: Question, value: Any

@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.menus.graph import graphviz_available, mermaid, write_svg
 from app.menus.schema import DefinitionDef
+from app.menus.translations import missing_translations
 from app.menus.xlsform import import_xlsform_command
 
 
@@ -37,6 +39,53 @@ def validate(paths: tuple[Path, ...]) -> None:
     if problems:
         raise SystemExit(1)
     click.echo(f"ok: {len(flows)} definitions, no problems")
+
+
+@menus_cli.command("graph")
+@click.argument("definition_id")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write Mermaid text here (and an .svg beside it when graphviz is installed).",
+)
+@with_appcontext
+def graph(definition_id: str, output: Path | None) -> None:
+    """Draw DEFINITION_ID's flow (Mermaid, and SVG where graphviz is installed)."""
+    flow = _flow(definition_id)
+    text = mermaid(flow)
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text)
+    click.echo(f"wrote {output}")
+    if graphviz_available():
+        write_svg(flow, output.with_suffix(".svg"))
+        click.echo(f"wrote {output.with_suffix('.svg')}")
+    else:
+        click.echo("no SVG: graphviz is not installed", err=True)
+
+
+@menus_cli.command("translations")
+@click.argument("definition_id")
+@with_appcontext
+def translations(definition_id: str) -> None:
+    """List, per language, every text DEFINITION_ID has not translated; exit 1 if any."""
+    missing = missing_translations(_flow(definition_id))
+    for language, places in missing.items():
+        click.echo(f"{language}: {len(places)} missing")
+        for place in places:
+            click.echo(f"  {place}")
+    if any(missing.values()):
+        raise SystemExit(1)
+
+
+def _flow(definition_id: str):  # noqa: ANN202 - Flow
+    catalog = current_app.extensions["menus"]
+    if definition_id not in catalog.flows:
+        known = ", ".join(sorted(catalog.flows))
+        raise click.BadParameter(f"no definition {definition_id!r} (known: {known})")
+    return catalog.flow(definition_id)
 
 
 @menus_cli.command("schema")

@@ -106,6 +106,7 @@ class Flow:
     edges: dict[str, list[str]] = field(default_factory=dict)
     on_complete_texts: list[dict[str, Template]] = field(default_factory=list)
     on_complete_store: list[dict[str, Expression]] = field(default_factory=list)
+    quota_messages: list[dict[str, Template]] = field(default_factory=list)
     audience_when: Expression | None = None
     machine: Machine | None = None
 
@@ -162,11 +163,19 @@ def _step_back(event: EventData) -> None:
 
 
 def _when(expression: Expression) -> Callable[[EventData], bool]:
-    return lambda event: expression.test(event.model.context)
+    def condition(event: EventData) -> bool:
+        return expression.test(event.model.context)
+
+    condition.label = expression.source  # shown on `flask menus graph` edges
+    return condition
 
 
 def _chose(value: str) -> Callable[[EventData], bool]:
-    return lambda event: event.model.value == value
+    def condition(event: EventData) -> bool:
+        return event.model.value == value
+
+    condition.label = f"= {value}"
+    return condition
 
 
 def compile_flow(
@@ -203,6 +212,11 @@ def compile_flow(
                 for name, source in (action.store or {}).items()
             }
         )
+    flow.quota_messages = [
+        flow.texts(quota.message, problems, source.where(("quotas",), "quotas.message"))
+        for quota in definition.quotas
+        if quota.message
+    ]
     flow.audience_when = compile_or_problem(
         Expression, definition.audience.when, problems, source.where(("audience", "when"))
     )

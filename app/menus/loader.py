@@ -50,9 +50,21 @@ class Source:
 
 def read_source(path: Path) -> tuple[Source | None, list[str]]:
     """Parse one YAML file safely (no tags, no objects) keeping line marks."""
-    raw = path.read_bytes()
-    version = hashlib.sha256(raw).hexdigest()[:12]
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        return None, [f"{path}:1: (file): not UTF-8 ({err.reason})"]
+    return parse_source(text, path)
+
+
+def version_of(text: str) -> str:
+    """A definition's version: the first 12 hex digits of the SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_source(text: str, path: Path) -> tuple[Source | None, list[str]]:
+    """Parse definition text (from a file, or a stored older version) keeping line marks."""
+    version = version_of(text)
     yaml = YAML(typ="rt", pure=True)
     try:
         tree = yaml.load(text)

@@ -7,7 +7,7 @@ XLSForm where it has one (`relevant`, `constraint`, `constraint_message`, `requi
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SPEC_VERSION = 1
 
@@ -145,7 +145,9 @@ class DefinitionDef(Strict):
     spec_version: int = SPEC_VERSION
     id: Identifier
     kind: Literal["menu", "survey"] = "menu"
-    director: Identifier = Field("menu", description="Director class that runs this file.")
+    director: Identifier | None = Field(
+        None, description="Director that runs this file (default: survey or menu, by kind)."
+    )
     title: Text | None = None
     service_codes: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
@@ -158,6 +160,12 @@ class DefinitionDef(Strict):
     navigation: Navigation = Field(default_factory=Navigation)
     choice_lists: dict[str, list[ChoiceDef]] = Field(default_factory=dict)
     questions: list[QuestionDef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_director(self) -> "DefinitionDef":
+        if self.director is None:
+            object.__setattr__(self, "director", "survey" if self.kind == "survey" else "menu")
+        return self
 
     @field_validator("service_codes")
     @classmethod

@@ -1,8 +1,22 @@
-"""Shared column helpers."""
+"""Shared column and statement helpers."""
 
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
 
 
 def utcnow() -> datetime:
     """Timezone-aware now in UTC (stored naive-UTC by SQLite, timestamptz by PostgreSQL)."""
     return datetime.now(UTC)
+
+
+def insert_ignoring_duplicates(model: Any, keys: list[str], **values: Any) -> None:
+    """INSERT a row unless one with the same unique `keys` exists (ON CONFLICT DO NOTHING):
+    safe when two workers insert the same row at once."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))

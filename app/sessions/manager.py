@@ -36,6 +36,7 @@ _RESUMED_FIELDS = (
     "back_stack",
     "language",
     "scratch",
+    "run_id",
 )
 
 

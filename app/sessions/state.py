@@ -37,6 +37,8 @@ class InterrogationSession:
         version: incremented on every save; the store refuses a stale write.
         hops: hops answered so far; started_at: epoch seconds.
         resume_from: set while "Continue / Start again" is on screen.
+        run_id: the SQL record this session writes its answers to (surveys), if any.
+        asked_at: epoch seconds when the current question was put on screen.
     """
 
     session_id: str
@@ -63,6 +65,8 @@ class InterrogationSession:
     hops: int = 0
     started_at: float = field(default_factory=time.time)
     resume_from: str = ""
+    run_id: int | None = None
+    asked_at: float = 0.0
 
     def to_state(self) -> dict[str, Any]:
         """The session as a dict of plain data, tagged with the state format (a shallow

@@ -19,6 +19,7 @@ from app.interrogators.messages import message
 from app.models import UssdSessionRecord
 from app.phones import mask
 from app.sessions.manager import Screen, SessionManager
+from app.surveys import runs
 from app.ussd.gateways import UssdGateway, gateways
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ def _record(gateway: str, report: dict) -> None:
         db.session.add(record)
     for name, value in report.items():
         setattr(record, name, value)
+    if report["status"] != "Success":
+        runs.dropped(report["session_id"])
     db.session.commit()
     log.info("session %s ended: %s", report["session_id"], report["status"])
 

@@ -1,0 +1,1 @@
+"""Surveys: runs and answers saved as they are given, quotas, results and exports."""

@@ -1,0 +1,109 @@
+"""Recording a survey run as it happens: one row per run, one row per answer."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import SurveyAnswer, SurveyRun
+from app.sessions.state import InterrogationSession
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start(session: InterrogationSession, definition_id: str, version: str) -> SurveyRun:
+    """Open a run for this session (status "started") and remember it in the session."""
+    run = SurveyRun(
+        definition_id=definition_id,
+        definition_version=version,
+        msisdn=session.msisdn,
+        session_id=session.session_id,
+        channel="ussd",
+        language=session.language,
+        choice_orders={},
+        invalid_counts={},
+    )
+    db.session.add(run)
+    db.session.flush()
+    session.run_id = run.id
+    return run
+
+
+def current(session: InterrogationSession) -> SurveyRun | None:
+    return db.session.get(SurveyRun, session.run_id) if session.run_id else None
+
+
+def answered(session: InterrogationSession, question_id: str, value: Any) -> None:
+    """Save (or, after "back", replace) one answer, in the hop's transaction."""
+    run = current(session)
+    if run is None:
+        return
+    row = db.session.scalar(
+        select(SurveyAnswer).where(
+            SurveyAnswer.run_id == run.id, SurveyAnswer.question_id == question_id
+        )
+    )
+    if row is None:
+        row = SurveyAnswer(run_id=run.id, question_id=question_id)
+        db.session.add(row)
+    row.value = value
+    row.definition_version = run.definition_version
+    row.channel = run.channel
+    row.shown_at = datetime.fromtimestamp(session.asked_at, UTC) if session.asked_at else None
+    row.answered_at = _now()
+    run.language = session.language
+    run.updated_at = row.answered_at
+
+
+def asked(session: InterrogationSession, question_id: str, order: list[str] | None) -> None:
+    """Note the question now on screen (and the order its options were shown in)."""
+    run = current(session)
+    if run is None:
+        return
+    run.current_question = question_id
+    run.updated_at = _now()
+    if order is not None and question_id not in run.choice_orders:
+        run.choice_orders = {**run.choice_orders, question_id: order}
+
+
+def refused(session: InterrogationSession, question_id: str) -> None:
+    """Count a reply the question refused (for the invalid-answer rate)."""
+    run = current(session)
+    if run is not None:
+        counts = dict(run.invalid_counts)
+        counts[question_id] = counts.get(question_id, 0) + 1
+        run.invalid_counts = counts
+
+
+def finish(session: InterrogationSession, status: str, reason: str = "") -> None:
+    """Close the run: "completed", or "stopped" with a reason ("consent", "quota", ...)."""
+    run = current(session)
+    if run is None or run.status != "started":
+        return
+    run.status, run.stop_reason = status, reason
+    run.updated_at = _now()
+    if status == "completed":
+        run.completed_at = run.updated_at
+
+
+def dropped(session_id: str) -> int:
+    """Mark the runs of a session that ended mid-way (gateway said Incomplete/Failed)."""
+    result = db.session.execute(
+        update(SurveyRun)
+        .where(SurveyRun.session_id == session_id, SurveyRun.status == "started")
+        .values(status="dropped", updated_at=_now())
+    )
+    return result.rowcount
+
+
+def has_completed(definition_id: str, msisdn: str) -> bool:
+    """Whether this caller already completed the survey (for once-per-customer surveys)."""
+    query = select(SurveyRun.id).where(
+        SurveyRun.definition_id == definition_id,
+        SurveyRun.msisdn == msisdn,
+        SurveyRun.status == "completed",
+    )
+    return db.session.scalar(query.limit(1)) is not None
