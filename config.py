@@ -58,10 +58,14 @@ class Config:
         self.AT_API_KEY = env("AT_API_KEY")
         self.AT_SMS_SENDER_ID = env("AT_SMS_SENDER_ID")
         self.HUBTEL_CALLBACK_TOKEN = env("HUBTEL_CALLBACK_TOKEN")
+        # Bearer token for GET /api/surveys/<id>/export; unset disables the export API.
+        self.EXPORT_API_TOKEN = env("EXPORT_API_TOKEN")
         # "development" records what would be sent; "africastalking" calls the gateway.
         self.SMS_BACKEND = env("SMS_BACKEND", "development")
         self.AIRTIME_BACKEND = env("AIRTIME_BACKEND", "development")
         self.MENUS_DIR = env("MENUS_DIR", str(BASE_DIR / "app" / "menus"))
+        # Reload edited definitions without a restart (default: on in debug mode only).
+        self.MENUS_HOT_RELOAD = {"1": True, "0": False}.get(env("MENUS_HOT_RELOAD", ""))
         self.DEFAULT_COUNTRY = env("DEFAULT_COUNTRY", "KE")
         self.CURRENCY = env("CURRENCY", "KES")
         self.USSD_SESSION_TTL_SECONDS = _int("USSD_SESSION_TTL_SECONDS", 300)

@@ -20,6 +20,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app import actions, celery_app, cli, directors, interrogators, menus, sessions
     from app.extensions import db, migrate
     from app.settings import require_secrets
+    from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
 
     app = Flask(__name__, instance_relative_config=True)
@@ -41,5 +42,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     menus.init_app(app)
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
+    app.register_blueprint(surveys_bp)
     cli.init_app(app)
     return app

@@ -211,7 +211,8 @@ def init_app(app: Flask) -> None:
             raise
         log.warning("definitions are invalid; run `flask menus validate` for the list")
     app.extensions["menus"] = catalog
-    if app.config.get("MENUS_HOT_RELOAD", app.debug):
+    hot_reload = app.config.get("MENUS_HOT_RELOAD")
+    if app.debug if hot_reload is None else hot_reload:
         from app.directors import build_directors
 
         @app.before_request

@@ -13,7 +13,6 @@ from typing import Any
 
 from app.extensions import db
 from app.models import SurveyAnswer, SurveyRun
-from app.surveys.views import bp
 from tests.conftest import FIXTURES
 
 SURVEYS = FIXTURES / "surveys"
@@ -45,11 +44,8 @@ ANSWERS: dict[str, list[tuple[str, Any, int | None, int]]] = {
 
 
 def survey_app(app_factory, **overrides):
-    """An app whose catalog holds only `diet_mini`, with the export API registered."""
-    app = app_factory(MENUS_DIR=str(SURVEYS), **overrides)
-    if "surveys" not in app.blueprints:
-        app.register_blueprint(bp)
-    return app
+    """An app whose catalog holds only `diet_mini`."""
+    return app_factory(MENUS_DIR=str(SURVEYS), **overrides)
 
 
 def add_runs(app) -> dict[str, int]:
