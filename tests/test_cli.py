@@ -59,6 +59,19 @@ def test_menus_validate_finds_what_a_schema_cannot(app, runner, tmp_path):
     assert f"{broken}:10: questions.lonely: unknown name 'mystery'" in output
 
 
+def test_menus_validate_refuses_rules_that_can_all_miss(app, runner, tmp_path):
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(
+        "id: risky\nservice_codes: ['*1#']\nquestions:\n"
+        "  - id: size\n    type: number\n    label: Acres?\n"
+        "    next: [{when: 'size > 10', goto: big}]\n"
+        "  - id: big\n    type: message\n    label: Big\n"
+    )
+    result = runner.invoke(args=["menus", "validate", str(risky)])
+    assert result.exit_code == 1
+    assert f"{risky}:4: questions.size.next: dead end when no rule matches" in result.output
+
+
 def test_menus_schema_is_json_schema(app, runner):
     schema = json.loads(runner.invoke(args=["menus", "schema"]).output)
     assert schema["title"] == "DefinitionDef" and "questions" in schema["properties"]

@@ -32,6 +32,11 @@ def check_flow(flow: Flow, screen_chars: int) -> tuple[list[str], list[str]]:
             problems.append(f"{where}.next: dead end: a {question.spec.type} needs `next`")
         elif name not in finishing:
             problems.append(f"{where}.next: cycle with no exit: nothing here reaches an end")
+        elif flow.edges.get(name) and not _always_moves_on(question):
+            problems.append(
+                f"{where}.next: dead end when no rule matches: end the rules with one "
+                "without `when` (or give every choice a `goto`)"
+            )
         if question.spec.type not in NO_SCREEN:
             problems += _screen_problems(flow, question, screen_chars)
         back = flow.definition.navigation.back
@@ -40,6 +45,16 @@ def check_flow(flow: Flow, screen_chars: int) -> tuple[list[str], list[str]]:
         ):
             warnings.append(f"{where}: the answer {back} is the back key and cannot be entered")
     return problems, warnings
+
+
+def _always_moves_on(question: Question) -> bool:
+    """Some `answered` transition fires whatever the answer: an unconditional `next`, or a
+    `goto` on every choice."""
+    spec = question.spec
+    rules = spec.next
+    if isinstance(rules, str) or (isinstance(rules, list) and any(r.when is None for r in rules)):
+        return True
+    return bool(spec.choices) and all(choice.goto for choice in spec.choices)
 
 
 def _accepts(question: Question, number: int | None) -> bool:
