@@ -2,11 +2,15 @@
 
 Run from the repo root: `python -m bench.ussd_load --spawn` (see `--help`). Each virtual user is a
 process that posts Africa's Talking-shaped callbacks, journey after journey, round-robin.
+
+With `--surveys`, the run walks a generated 10-question survey, then a 200-question one
+(bench/surveys.py), and compares their hop cost: a hop must not grow with the survey's size.
 """
 
 import contextlib
 import http.client
 import json
+import math
 import multiprocessing as mp
 import queue
 import signal
@@ -15,20 +19,23 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import click
+from click.core import ParameterSource
 
+from bench import surveys as bench_surveys
 from bench.scenario import Journey, Scenario, ScenarioError, load_scenario
 from bench.servers import ROOT, START_TIMEOUT_SECONDS, spawn_env, start_servers
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 HOP_TIMEOUT_SECONDS = 10
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+SURVEY_SIZES = (10, 200)
 
 
 @dataclass
@@ -39,12 +46,18 @@ class UserResult:
     errors: int = 0
     first_errors: list[str] = field(default_factory=list)
     latencies_s: list[float] = field(default_factory=list)
+    # Hops between a journey's first (auction, caller look-up) and last (completion).
+    mid_latencies_s: list[float] = field(default_factory=list)
     elapsed_s: float = 0.0
 
 
 @dataclass(frozen=True)
 class Phase:
-    """One load phase: the same journeys, against one URL, for `duration_s` or `max_sessions`."""
+    """One load phase: the same journeys, against one URL, for `duration_s` or `max_sessions`.
+
+    `mid_hops` adds `p50_mid_ms` to the figures: the median of the hops that are neither a
+    journey's first nor its last.
+    """
 
     name: str
     url: str
@@ -52,6 +65,7 @@ class Phase:
     check_end: bool
     duration_s: float
     max_sessions: int
+    mid_hops: bool = False
 
 
 def _post_hop(conn: http.client.HTTPConnection, path: str, form: dict[str, str]) -> tuple[int, str]:
@@ -82,6 +96,8 @@ def walk(
             return f"{journey.name} hop {hop}: {err!r}"
         out.latencies_s.append(time.perf_counter() - started)
         last = hop == len(journey.inputs)
+        if hop > 0 and not last:
+            out.mid_latencies_s.append(out.latencies_s[-1])
         where = f"{journey.name} hop {hop}: HTTP {status}: {body[:160]!r}"
         if status != 200 or not body.startswith(("CON ", "END ")):
             return where
@@ -156,6 +172,9 @@ def summarise(phase: Phase, outs: list[UserResult]) -> dict:
     figures.update(sessions=sessions, sessions_per_s=sessions / elapsed_s, hops=len(latencies))
     figures.update(hops_per_s=len(latencies) / elapsed_s, errors=sum(o.errors for o in outs))
     figures.update({f"p{q}_ms": cuts[q - 1] * 1000 for q in (50, 95, 99)})
+    if phase.mid_hops:
+        mid = [s for out in outs for s in out.mid_latencies_s]
+        figures["p50_mid_ms"] = statistics.median(mid) * 1000 if mid else float("nan")
     figures["first_errors"] = [error for out in outs for error in out.first_errors][:3]
     return figures
 
@@ -170,9 +189,10 @@ def report(phases: list[dict]) -> dict:
     """Write the figures to stdout and return them with the engine/baseline ratio."""
     labels = {"sessions": "sessions", "sessions_per_s": "sess/s", "hops_per_s": "hops/s"}
     labels.update(p50_ms="p50 ms", p95_ms="p95 ms", p99_ms="p99 ms", errors="errors")
-    click.echo(f"{'phase':9}" + "".join(f"{label:>10}" for label in labels.values()))
+    width = max(9, *(len(p["phase"]) + 1 for p in phases))
+    click.echo(f"{'phase':{width}}" + "".join(f"{label:>10}" for label in labels.values()))
     for p in phases:
-        click.echo(f"{p['phase']:9}" + "".join(f"{round(p[key], 2):>10}" for key in labels))
+        click.echo(f"{p['phase']:{width}}" + "".join(f"{round(p[key], 2):>10}" for key in labels))
     for p in phases:
         for error in p["first_errors"]:
             click.echo(f"{p['phase']} error: {error}")
@@ -181,6 +201,89 @@ def report(phases: list[dict]) -> dict:
     if ratio is not None:
         click.echo(f"engine/baseline hops/s: {ratio:.2f}")
     return {"phases": phases, "engine_baseline_hops_ratio": ratio}
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when either is missing (NaN: no hops) or 0."""
+    if not (math.isfinite(numerator) and math.isfinite(denominator)) or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _echo_ratio(label: str, ratio: float | None) -> None:
+    click.echo(f"{label}: {'n/a' if ratio is None else f'{ratio:.2f}'}")
+
+
+def report_surveys(phases: list[dict], limit: float) -> dict:
+    """Write the survey comparison (200 against 10 questions, and each against the baseline)
+    to stdout; return it. The hop cost ratio is compared with `limit`."""
+    by_name = {p["phase"]: p for p in phases}
+    small, large = (by_name[f"survey_{size}"] for size in SURVEY_SIZES)
+    baseline = by_name.get("baseline")
+    to_baseline = {
+        name: _ratio(by_name[name]["hops_per_s"], baseline["hops_per_s"]) if baseline else None
+        for name in (small["phase"], large["phase"])
+    }
+    for name, ratio in to_baseline.items():
+        _echo_ratio(f"engine/baseline hops/s ({name})", ratio)
+    cost = _ratio(large["p50_ms"], small["p50_ms"])
+    mid_cost = _ratio(large["p50_mid_ms"], small["p50_mid_ms"])
+    rate = _ratio(small["hops_per_s"], large["hops_per_s"])
+    _echo_ratio("hop cost 200/10 (p50 latency)", cost)
+    _echo_ratio("hop cost 200/10 (p50 latency, first and last hops left out)", mid_cost)
+    _echo_ratio("hops/s 10/200", rate)
+    within = cost is not None and cost <= limit
+    click.echo(f"hop cost limit {limit:.2f}: {'within' if within else 'EXCEEDED'}")
+    return {
+        "engine_baseline_hops_ratios": to_baseline,
+        "hop_cost_ratio_200_10_p50": cost,
+        "hop_cost_ratio_200_10_p50_mid": mid_cost,
+        "hops_per_s_ratio_10_200": rate,
+        "hop_cost_limit": limit,
+        "hop_cost_within_limit": within,
+    }
+
+
+def survey_scenarios(tmp: Path, env: dict[str, str]) -> list[tuple[str, Scenario]]:
+    """Write the surveys and a menus directory for the spawned Sauti (its own definitions
+    plus the surveys), point `env` at it, and return each survey's scenario by phase name.
+
+    Raises:
+        click.ClickException: a generated scenario does not load.
+    """
+    menus_dir, scenarios_dir = tmp / "menus", tmp / "scenarios"
+    menus_dir.mkdir()
+    scenarios_dir.mkdir()
+    bench_surveys.copy_shipped_menus(menus_dir)
+    paths = bench_surveys.write_surveys(menus_dir, scenarios_dir, SURVEY_SIZES)
+    env["MENUS_DIR"] = str(menus_dir)
+    try:
+        return [(f"survey_{size}", load_scenario(paths[size])) for size in SURVEY_SIZES]
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _check_options(
+    url: str | None, baseline_url: str | None, spawn: bool, baseline_only: bool, surveys: bool
+) -> None:
+    if spawn and (url or baseline_url):
+        raise click.UsageError("--spawn starts its own servers: drop --url and --baseline-url")
+    if not spawn and not (baseline_url if baseline_only else url):
+        raise click.UsageError("give --spawn, or --url (--baseline-url with --baseline-only)")
+    if surveys and (not spawn or baseline_only):
+        raise click.UsageError("--surveys needs --spawn (and no --baseline-only)")
+    source = click.get_current_context().get_parameter_source("scenario")
+    if surveys and source is not ParameterSource.DEFAULT:
+        raise click.UsageError("--surveys generates its own scenarios: drop --scenario")
+    _check_url("--url", url)
+    _check_url("--baseline-url", baseline_url)
+
+
+def _load(scenario: Path) -> Scenario:
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from err
 
 
 PATH = click.Path(dir_okay=False, path_type=Path)
@@ -196,9 +299,20 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--spawn", is_flag=True, help="Start and stop Sauti and the baseline here.")
 @click.option("--baseline-only", is_flag=True, help="Run the baseline phase only.")
 @click.option("--app", "app_spec", default="app:create_app()", help="Gunicorn app for Sauti.")
-@click.option("--redis-url", default="redis://127.0.0.1:6379/15", help="For spawned servers.")
+@click.option("--redis-url", default="redis://127.0.0.1:6379/12", help="For spawned servers.")
 @click.option("--prepare", default="flask --app manage db upgrade && flask --app manage seed")
 @click.option("--json", "json_path", type=PATH, help="Also write the figures here as JSON.")
+@click.option(
+    "--surveys",
+    is_flag=True,
+    help="With --spawn: a 10-question survey, then a 200-question one, then the baseline.",
+)
+@click.option(
+    "--max-hop-cost-ratio",
+    type=click.FloatRange(1.0),
+    default=1.2,
+    help="With --surveys: the most a 200-question hop's p50 may cost over a 10-question one's.",
+)
 def main(
     url: str | None,
     baseline_url: str | None,
@@ -212,39 +326,41 @@ def main(
     redis_url: str,
     prepare: str,
     json_path: Path | None,
+    surveys: bool,
+    max_hop_cost_ratio: float,
 ) -> None:
     """Walk complete USSD sessions against Sauti and, optionally, the baseline; report hops/s.
 
     Each phase runs --users processes for --duration seconds or --max-sessions sessions.
-    --prepare is a shell command run before a spawned Sauti starts. Exits 1 if any check failed.
+    --prepare is a shell command run before a spawned Sauti starts. --surveys replaces
+    --scenario with generated surveys of 10 and 200 questions, run one after the other on
+    the same server. Exits 1 if any check failed (with --surveys, also when the hop cost
+    ratio exceeds --max-hop-cost-ratio).
     """
-    if spawn and (url or baseline_url):
-        raise click.UsageError("--spawn starts its own servers: drop --url and --baseline-url")
-    if not spawn and not (baseline_url if baseline_only else url):
-        raise click.UsageError("give --spawn, or --url (--baseline-url with --baseline-only)")
-    _check_url("--url", url)
-    _check_url("--baseline-url", baseline_url)
-    try:
-        journeys = load_scenario(scenario)
-    except ScenarioError as err:
-        raise click.ClickException(str(err)) from err
+    _check_options(url, baseline_url, spawn, baseline_only, surveys)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, so servers are stopped
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sauti-bench-")))
+        env = spawn_env(redis_url, tmp) if spawn else {}
+        engine = survey_scenarios(tmp, env) if surveys else [("engine", _load(scenario))]
         if spawn:
             sauti_app = None if baseline_only else app_spec
-            url, baseline_url = start_servers(
-                stack, sauti_app, prepare, spawn_env(redis_url, tmp), tmp
-            )
-        runs = [] if baseline_only else [("engine", url, True)]
-        runs += [("baseline", baseline_url, False)] if baseline_url else []
-        bounds = (duration, max_sessions)
-        phases = [run_phase(Phase(n, u, journeys, c, *bounds), users) for n, u, c in runs]
+            url, baseline_url = start_servers(stack, sauti_app, prepare, env, tmp)
+        runs = [] if baseline_only else [(name, url, walks, True) for name, walks in engine]
+        if baseline_url:  # every journey the engine phases walk, so it sees the same hops
+            walks = replace(engine[0][1], journeys=sum((s.journeys for _, s in engine), ()))
+            runs.append(("baseline", baseline_url, walks, False))
+        bounds = (duration, max_sessions, surveys)
+        phases = [run_phase(Phase(n, u, walks, c, *bounds), users) for n, u, walks, c in runs]
     figures = report(phases)
+    if surveys:
+        figures.update(report_surveys(phases, max_hop_cost_ratio))
     if json_path:
         json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if any(phase["errors"] for phase in phases):
         sys.exit(1)  # so CI notices a run with failed checks
+    if surveys and not figures["hop_cost_within_limit"]:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
