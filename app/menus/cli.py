@@ -31,14 +31,25 @@ def validate(paths: tuple[Path, ...]) -> None:
     files = [
         p for path in paths for p in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     ]
-    flows, problems, warnings = catalog.compile(files or catalog.paths())
+    count = check_files(files or catalog.paths())
+    click.echo(f"ok: {count} definitions, no problems")
+
+
+def check_files(files: list[Path]) -> int:
+    """Compile `files` with the app's catalog, echo every warning (stderr) and problem
+    (stdout, `file:line: field: message`); exit 1 when there is a problem.
+
+    Returns:
+        how many definitions compiled.
+    """
+    flows, problems, warnings = current_app.extensions["menus"].compile(files)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for problem in problems:
         click.echo(problem)
     if problems:
         raise SystemExit(1)
-    click.echo(f"ok: {len(flows)} definitions, no problems")
+    return len(flows)
 
 
 @menus_cli.command("graph")

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from pyxform.aliases import yes_no
 from pyxform.errors import PyXFormError
@@ -347,11 +346,7 @@ def import_xlsform_command(file: Path, output: Path | None) -> None:
     write_definition(definition, output, file)
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    _flows, problems, warnings = current_app.extensions["menus"].compile([output])
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        raise SystemExit(1)
+    from app.menus.cli import check_files  # the CLI module registers this command
+
+    check_files([output])
     click.echo(f"wrote {output}: {len(definition['questions'])} questions, {len(notes)} notes")
