@@ -6,9 +6,11 @@ ask (number, choice, yes_no, text; the survey director still saves each answer).
 third label quotes the answer before it, every fifth question has a `relevant` (true for
 the bench's replies), every other number question has a `constraint`, and a final
 `message` ends the session. Run `python -m bench.surveys DIR --check` to write the files
-and check that Sauti loads them.
+and check that Sauti loads them. `survey_scenarios` and `report_surveys` are the load
+generator's survey set-up and comparison.
 """
 
+import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +19,13 @@ from typing import Any
 import click
 from ruamel.yaml import YAML
 
+from bench.scenario import Scenario, ScenarioError, load_scenario
+
+SIZES = (10, 200)
 SERVICE_CODES = {10: "*384*710#", 200: "*384*7200#"}
-# Unregistered numbers (surveys need no customer); 256 of them: one per virtual user.
-MSISDNS = {"pattern": "+2547330{n:05d}", "count": 256}
+# Unregistered numbers (surveys need no customer). The load generator gives each virtual
+# user a fresh one in every round of every survey: up to 256 users x 100 rounds x 2 surveys.
+MSISDNS = {"pattern": "+2547330{n:05d}", "count": 99_999}
 TYPES = ("number", "choice", "yes_no", "text")
 # "0" is the back key, "00" home and "98" the next page: no reply may be one of them. Keep
 # them short: Africa's Talking sends every reply so far in `text`, which Sauti caps at 2,000
@@ -127,7 +133,7 @@ def _dump(data: dict[str, Any], path: Path, what: str) -> None:
 
 
 def write_surveys(
-    menus_dir: Path, scenarios_dir: Path, sizes: tuple[int, ...] = (10, 200)
+    menus_dir: Path, scenarios_dir: Path, sizes: tuple[int, ...] = SIZES
 ) -> dict[int, Path]:
     """Write `bench_survey_<size>.yaml` into `menus_dir` and its scenario into `scenarios_dir`.
 
@@ -151,6 +157,66 @@ def copy_shipped_menus(menus_dir: Path) -> None:
     """Copy Sauti's own definitions (app/menus/*.yaml) beside the generated ones."""
     for path in sorted(SHIPPED_MENUS.glob("*.yaml")):
         shutil.copy2(path, Path(menus_dir) / path.name)
+
+
+def survey_scenarios(tmp: Path, env: dict[str, str]) -> list[tuple[str, Scenario]]:
+    """Write the surveys and a menus directory for the spawned Sauti (its own definitions
+    plus the surveys), point `env` at it, and return each survey's scenario by phase name.
+
+    Raises:
+        click.ClickException: a generated scenario does not load.
+    """
+    menus_dir, scenarios_dir = tmp / "menus", tmp / "scenarios"
+    menus_dir.mkdir()
+    scenarios_dir.mkdir()
+    copy_shipped_menus(menus_dir)
+    paths = write_surveys(menus_dir, scenarios_dir, SIZES)
+    env["MENUS_DIR"] = str(menus_dir)
+    try:
+        return [(f"survey_{size}", load_scenario(paths[size])) for size in SIZES]
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when either is missing (NaN: no hops) or 0."""
+    if not (math.isfinite(numerator) and math.isfinite(denominator)) or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _echo_ratio(label: str, ratio: float | None) -> None:
+    click.echo(f"{label}: {'n/a' if ratio is None else f'{ratio:.2f}'}")
+
+
+def report_surveys(phases: list[dict], limit: float) -> dict:
+    """Write the survey comparison (200 against 10 questions, and each against the baseline)
+    to stdout; return it. The hop cost ratio is compared with `limit`."""
+    by_name = {p["phase"]: p for p in phases}
+    small, large = (by_name[f"survey_{size}"] for size in SIZES)
+    baseline = by_name.get("baseline")
+    to_baseline = {
+        name: _ratio(by_name[name]["hops_per_s"], baseline["hops_per_s"]) if baseline else None
+        for name in (small["phase"], large["phase"])
+    }
+    for name, ratio in to_baseline.items():
+        _echo_ratio(f"engine/baseline hops/s ({name})", ratio)
+    cost = _ratio(large["p50_ms"], small["p50_ms"])
+    mid_cost = _ratio(large["p50_mid_ms"], small["p50_mid_ms"])
+    rate = _ratio(small["hops_per_s"], large["hops_per_s"])
+    _echo_ratio("hop cost 200/10 (p50 latency)", cost)
+    _echo_ratio("hop cost 200/10 (p50 latency, first and last hops left out)", mid_cost)
+    _echo_ratio("hops/s 10/200", rate)
+    within = cost is not None and cost <= limit
+    click.echo(f"hop cost limit {limit:.2f}: {'within' if within else 'EXCEEDED'}")
+    return {
+        "engine_baseline_hops_ratios": to_baseline,
+        "hop_cost_ratio_200_10_p50": cost,
+        "hop_cost_ratio_200_10_p50_mid": mid_cost,
+        "hops_per_s_ratio_10_200": rate,
+        "hop_cost_limit": limit,
+        "hop_cost_within_limit": within,
+    }
 
 
 def loaded_ids(menus_dir: Path) -> set[str]:

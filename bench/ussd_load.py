@@ -3,14 +3,14 @@
 Run from the repo root: `python -m bench.ussd_load --spawn` (see `--help`). Each virtual user is a
 process that posts Africa's Talking-shaped callbacks, journey after journey, round-robin.
 
-With `--surveys`, the run walks a generated 10-question survey, then a 200-question one
-(bench/surveys.py), and compares their hop cost: a hop must not grow with the survey's size.
+With `--surveys`, the run walks a generated 10-question survey and a 200-question one
+(bench/surveys.py) in alternating rounds, and compares their hop cost: a hop must not grow
+with the survey's size.
 """
 
 import contextlib
 import http.client
 import json
-import math
 import multiprocessing as mp
 import queue
 import signal
@@ -28,14 +28,14 @@ from urllib.parse import urlencode, urlsplit
 import click
 from click.core import ParameterSource
 
-from bench import surveys as bench_surveys
 from bench.scenario import Journey, Scenario, ScenarioError, load_scenario
 from bench.servers import ROOT, START_TIMEOUT_SECONDS, spawn_env, start_servers
+from bench.surveys import report_surveys, survey_scenarios
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 HOP_TIMEOUT_SECONDS = 10
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
-SURVEY_SIZES = (10, 200)
+SURVEY_ROUNDS = 4
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Phase:
     """One load phase: the same journeys, against one URL, for `duration_s` or `max_sessions`.
 
     `mid_hops` adds `p50_mid_ms` to the figures: the median of the hops that are neither a
-    journey's first nor its last.
+    journey's first nor its last. Virtual user `u` dials `scenario.msisdn(u + msisdn_offset)`.
     """
 
     name: str
@@ -66,6 +66,7 @@ class Phase:
     duration_s: float
     max_sessions: int
     mid_hops: bool = False
+    msisdn_offset: int = 0
 
 
 def _post_hop(conn: http.client.HTTPConnection, path: str, form: dict[str, str]) -> tuple[int, str]:
@@ -125,7 +126,8 @@ def run_user(user: int, phase: Phase, max_sessions: int, barrier: Barrier, resul
             if time.perf_counter() - started >= phase.duration_s:
                 break
             journey = journeys[(user + k) % len(journeys)]
-            problem = walk(conn, phase, journey, phase.scenario.msisdn(user), out)
+            msisdn = phase.scenario.msisdn(user + phase.msisdn_offset)
+            problem = walk(conn, phase, journey, msisdn, out)
             out.sessions += problem is None
             out.errors += problem is not None
             out.first_errors += [problem] if problem and len(out.first_errors) < 3 else []
@@ -136,8 +138,8 @@ def run_user(user: int, phase: Phase, max_sessions: int, barrier: Barrier, resul
     results.put(out)
 
 
-def run_phase(phase: Phase, users: int) -> dict:
-    """Run `users` virtual-user processes against `phase.url` and summarise what they saw."""
+def run_phase(phase: Phase, users: int) -> list[UserResult]:
+    """Run `users` virtual-user processes against `phase.url`; return what each one saw."""
     shares = [phase.max_sessions // users + (u < phase.max_sessions % users) for u in range(users)]
     shares = [(u, share) for u, share in enumerate(shares) if share]
     barrier, results = mp.Barrier(len(shares)), mp.Queue()
@@ -159,16 +161,48 @@ def run_phase(phase: Phase, users: int) -> dict:
             if proc.is_alive():
                 proc.terminate()
                 proc.join(timeout=5)
-    return summarise(phase, outs)
+    return outs
 
 
-def summarise(phase: Phase, outs: list[UserResult]) -> dict:
-    """Merge the users' results into the phase's figures (rates over the longest user's time)."""
+def run_rounds(phases: list[Phase], users: int, rounds: int) -> list[dict]:
+    """Run `phases` in turn, `rounds` times over, against the same servers; return each
+    phase's figures, its rounds pooled.
+
+    Each round of a phase lasts `duration_s / rounds` and walks its share of `max_sessions`.
+    Background load that drifts during the run thus weighs on every phase alike. Each round
+    of each phase dials its own numbers: a journey cut short (an error) leaves a resumable
+    session, and the next round must not be offered to continue it.
+
+    Raises:
+        click.ClickException: a scenario has too few numbers for that.
+    """
+    runs = rounds * len(phases)
+    for phase in phases if runs > 1 else ():
+        if runs * users > phase.scenario.msisdn_count:
+            raise click.ClickException(f"{phase.name}: fewer numbers than {runs} x {users} users")
+    pooled: dict[str, list[list[UserResult]]] = {phase.name: [] for phase in phases}
+    for k in range(rounds):
+        for i, phase in enumerate(phases):
+            offset = (k * len(phases) + i) * users
+            sessions = phase.max_sessions // rounds + (k < phase.max_sessions % rounds)
+            if sessions:
+                part = replace(phase, duration_s=phase.duration_s / rounds, msisdn_offset=offset)
+                pooled[phase.name].append(run_phase(replace(part, max_sessions=sessions), users))
+    return [summarise(phase, pooled[phase.name]) for phase in phases]
+
+
+def summarise(phase: Phase, rounds: list[list[UserResult]]) -> dict:
+    """Merge the users' results over the rounds into the phase's figures. A round's time is
+    its longest user's; rates are over the rounds' total time."""
+    outs = [out for round_outs in rounds for out in round_outs]
     latencies = sorted(s for out in outs for s in out.latencies_s)
-    elapsed_s = max(out.elapsed_s for out in outs) or float("nan")
+    elapsed_s = sum(max(out.elapsed_s for out in round_outs) for round_outs in rounds)
+    elapsed_s = elapsed_s or float("nan")
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
     sessions = sum(out.sessions for out in outs)
-    figures = {"phase": phase.name, "url": phase.url, "users": len(outs), "elapsed_s": elapsed_s}
+    users = max(len(round_outs) for round_outs in rounds)
+    figures = {"phase": phase.name, "url": phase.url, "users": users, "rounds": len(rounds)}
+    figures["elapsed_s"] = elapsed_s
     figures.update(sessions=sessions, sessions_per_s=sessions / elapsed_s, hops=len(latencies))
     figures.update(hops_per_s=len(latencies) / elapsed_s, errors=sum(o.errors for o in outs))
     figures.update({f"p{q}_ms": cuts[q - 1] * 1000 for q in (50, 95, 99)})
@@ -203,68 +237,13 @@ def report(phases: list[dict]) -> dict:
     return {"phases": phases, "engine_baseline_hops_ratio": ratio}
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator, or None when either is missing (NaN: no hops) or 0."""
-    if not (math.isfinite(numerator) and math.isfinite(denominator)) or denominator == 0:
-        return None
-    return numerator / denominator
-
-
-def _echo_ratio(label: str, ratio: float | None) -> None:
-    click.echo(f"{label}: {'n/a' if ratio is None else f'{ratio:.2f}'}")
-
-
-def report_surveys(phases: list[dict], limit: float) -> dict:
-    """Write the survey comparison (200 against 10 questions, and each against the baseline)
-    to stdout; return it. The hop cost ratio is compared with `limit`."""
-    by_name = {p["phase"]: p for p in phases}
-    small, large = (by_name[f"survey_{size}"] for size in SURVEY_SIZES)
-    baseline = by_name.get("baseline")
-    to_baseline = {
-        name: _ratio(by_name[name]["hops_per_s"], baseline["hops_per_s"]) if baseline else None
-        for name in (small["phase"], large["phase"])
-    }
-    for name, ratio in to_baseline.items():
-        _echo_ratio(f"engine/baseline hops/s ({name})", ratio)
-    cost = _ratio(large["p50_ms"], small["p50_ms"])
-    mid_cost = _ratio(large["p50_mid_ms"], small["p50_mid_ms"])
-    rate = _ratio(small["hops_per_s"], large["hops_per_s"])
-    _echo_ratio("hop cost 200/10 (p50 latency)", cost)
-    _echo_ratio("hop cost 200/10 (p50 latency, first and last hops left out)", mid_cost)
-    _echo_ratio("hops/s 10/200", rate)
-    within = cost is not None and cost <= limit
-    click.echo(f"hop cost limit {limit:.2f}: {'within' if within else 'EXCEEDED'}")
-    return {
-        "engine_baseline_hops_ratios": to_baseline,
-        "hop_cost_ratio_200_10_p50": cost,
-        "hop_cost_ratio_200_10_p50_mid": mid_cost,
-        "hops_per_s_ratio_10_200": rate,
-        "hop_cost_limit": limit,
-        "hop_cost_within_limit": within,
-    }
-
-
-def survey_scenarios(tmp: Path, env: dict[str, str]) -> list[tuple[str, Scenario]]:
-    """Write the surveys and a menus directory for the spawned Sauti (its own definitions
-    plus the surveys), point `env` at it, and return each survey's scenario by phase name.
-
-    Raises:
-        click.ClickException: a generated scenario does not load.
-    """
-    menus_dir, scenarios_dir = tmp / "menus", tmp / "scenarios"
-    menus_dir.mkdir()
-    scenarios_dir.mkdir()
-    bench_surveys.copy_shipped_menus(menus_dir)
-    paths = bench_surveys.write_surveys(menus_dir, scenarios_dir, SURVEY_SIZES)
-    env["MENUS_DIR"] = str(menus_dir)
-    try:
-        return [(f"survey_{size}", load_scenario(paths[size])) for size in SURVEY_SIZES]
-    except ScenarioError as err:
-        raise click.ClickException(str(err)) from err
-
-
 def _check_options(
-    url: str | None, baseline_url: str | None, spawn: bool, baseline_only: bool, surveys: bool
+    url: str | None,
+    baseline_url: str | None,
+    spawn: bool,
+    baseline_only: bool,
+    surveys: bool,
+    rounds: int | None,
 ) -> None:
     if spawn and (url or baseline_url):
         raise click.UsageError("--spawn starts its own servers: drop --url and --baseline-url")
@@ -275,6 +254,8 @@ def _check_options(
     source = click.get_current_context().get_parameter_source("scenario")
     if surveys and source is not ParameterSource.DEFAULT:
         raise click.UsageError("--surveys generates its own scenarios: drop --scenario")
+    if rounds is not None and not surveys:
+        raise click.UsageError("--rounds is for --surveys")
     _check_url("--url", url)
     _check_url("--baseline-url", baseline_url)
 
@@ -305,7 +286,12 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option(
     "--surveys",
     is_flag=True,
-    help="With --spawn: a 10-question survey, then a 200-question one, then the baseline.",
+    help="With --spawn: a 10- and a 200-question survey in alternating rounds, then the baseline.",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 100),
+    help=f"With --surveys: rounds per survey of --duration/ROUNDS s each [{SURVEY_ROUNDS}].",
 )
 @click.option(
     "--max-hop-cost-ratio",
@@ -327,17 +313,20 @@ def main(
     prepare: str,
     json_path: Path | None,
     surveys: bool,
+    rounds: int | None,
     max_hop_cost_ratio: float,
 ) -> None:
     """Walk complete USSD sessions against Sauti and, optionally, the baseline; report hops/s.
 
     Each phase runs --users processes for --duration seconds or --max-sessions sessions.
     --prepare is a shell command run before a spawned Sauti starts. --surveys replaces
-    --scenario with generated surveys of 10 and 200 questions, run one after the other on
-    the same server. Exits 1 if any check failed (with --surveys, also when the hop cost
-    ratio exceeds --max-hop-cost-ratio).
+    --scenario with generated surveys of 10 and 200 questions, run on the same server in
+    --rounds alternating rounds of --duration/--rounds seconds each (10, 200, 10, 200, ...),
+    each survey's rounds pooled into its figures; the baseline phase follows. Exits 1 if
+    any check failed (with --surveys, also when the hop cost ratio exceeds
+    --max-hop-cost-ratio).
     """
-    _check_options(url, baseline_url, spawn, baseline_only, surveys)
+    _check_options(url, baseline_url, spawn, baseline_only, surveys, rounds)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, so servers are stopped
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sauti-bench-")))
@@ -346,12 +335,13 @@ def main(
         if spawn:
             sauti_app = None if baseline_only else app_spec
             url, baseline_url = start_servers(stack, sauti_app, prepare, env, tmp)
-        runs = [] if baseline_only else [(name, url, walks, True) for name, walks in engine]
+        bounds = (duration, max_sessions, surveys)
+        runs = [Phase(name, url, walks, True, *bounds) for name, walks in engine]
+        rounds = (rounds or SURVEY_ROUNDS) if surveys else 1
+        phases = [] if baseline_only else run_rounds(runs, users, rounds)
         if baseline_url:  # every journey the engine phases walk, so it sees the same hops
             walks = replace(engine[0][1], journeys=sum((s.journeys for _, s in engine), ()))
-            runs.append(("baseline", baseline_url, walks, False))
-        bounds = (duration, max_sessions, surveys)
-        phases = [run_phase(Phase(n, u, walks, c, *bounds), users) for n, u, walks, c in runs]
+            phases += run_rounds([Phase("baseline", baseline_url, walks, False, *bounds)], users, 1)
     figures = report(phases)
     if surveys:
         figures.update(report_surveys(phases, max_hop_cost_ratio))
