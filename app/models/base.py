@@ -14,9 +14,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _insert(model: Any) -> Any:
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
 def insert_ignoring_duplicates(model: Any, keys: list[str], **values: Any) -> None:
     """INSERT a row unless one with the same unique `keys` exists (ON CONFLICT DO NOTHING):
     safe when two workers insert the same row at once."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    db.session.execute(_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def upsert(model: Any, keys: list[str], **values: Any) -> None:
+    """INSERT a row, or UPDATE the one with the same unique `keys`, in one statement."""
+    statement = _insert(model).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name not in keys}
+    db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import SurveyAnswer, SurveyRun
+from app.models.base import upsert
 from app.sessions.state import InterrogationSession
 
 
@@ -37,36 +38,36 @@ def current(session: InterrogationSession) -> SurveyRun | None:
 
 
 def answered(session: InterrogationSession, question_id: str, value: Any) -> None:
-    """Save (or, after "back", replace) one answer, in the hop's transaction."""
-    run = current(session)
-    if run is None:
+    """Save (or, after "back", replace) one answer, in the hop's transaction: one upsert,
+    so a survey hop costs the same few statements whatever the survey's length."""
+    if not session.run_id:
         return
-    row = db.session.scalar(
-        select(SurveyAnswer).where(
-            SurveyAnswer.run_id == run.id, SurveyAnswer.question_id == question_id
-        )
+    upsert(
+        SurveyAnswer,
+        ["run_id", "question_id"],
+        run_id=session.run_id,
+        question_id=question_id,
+        value=value,
+        definition_version=session.definition_version,
+        channel="ussd",
+        shown_at=datetime.fromtimestamp(session.asked_at, UTC) if session.asked_at else None,
+        answered_at=_now(),
     )
-    if row is None:
-        row = SurveyAnswer(run_id=run.id, question_id=question_id)
-        db.session.add(row)
-    row.value = value
-    row.definition_version = run.definition_version
-    row.channel = run.channel
-    row.shown_at = datetime.fromtimestamp(session.asked_at, UTC) if session.asked_at else None
-    row.answered_at = _now()
-    run.language = session.language
-    run.updated_at = row.answered_at
 
 
 def asked(session: InterrogationSession, question_id: str, order: list[str] | None) -> None:
     """Note the question now on screen (and the order its options were shown in)."""
-    run = current(session)
-    if run is None:
+    if not session.run_id:
         return
-    run.current_question = question_id
-    run.updated_at = _now()
-    if order is not None and question_id not in run.choice_orders:
-        run.choice_orders = {**run.choice_orders, question_id: order}
+    if order is not None:
+        run = current(session)
+        if question_id not in run.choice_orders:
+            run.choice_orders = {**run.choice_orders, question_id: order}
+    db.session.execute(
+        update(SurveyRun)
+        .where(SurveyRun.id == session.run_id)
+        .values(current_question=question_id, language=session.language, updated_at=_now())
+    )
 
 
 def refused(session: InterrogationSession, question_id: str) -> None:
