@@ -168,6 +168,7 @@ class MenuDirector(Director):
     def go_back(self, session: InterrogationSession, flow: Flow) -> Prompt:
         hop = Hop(session.state, self.context(session))
         hop.value = session.back_stack.pop()
+        session.scratch.pop(session.state, None)  # half-given answers of the screen left
         flow.fire("back", hop)
         session.state = hop.state
         session.scratch.pop(session.state, None)

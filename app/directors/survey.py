@@ -32,9 +32,9 @@ class SurveyDirector(MenuDirector):
 
     def start(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
         flow = self.flow()
-        overall = quotas.buckets([q for q in flow.definition.quotas if q.by is None], {})
-        if any(quotas.is_full(flow.id, bucket, limit) for bucket, limit in overall):
-            return Prompt(self._quota_message(flow, session), end=True)
+        full = quotas.full_quota(flow.id, flow.definition.quotas, {}, None)
+        if full is not None:
+            return Prompt(self._quota_message(flow, session, full), end=True)
         return super().start(session, request)
 
     def on_start(self, session: InterrogationSession, flow: Flow) -> None:
@@ -43,11 +43,11 @@ class SurveyDirector(MenuDirector):
     def parse(self, ask: Ask, interrogator: Interrogator, reply: str) -> Any:
         value = super().parse(ask, interrogator, reply)
         flow, name = ask.question.flow, ask.question.name
-        wanted = quotas.buckets([q for q in flow.definition.quotas if q.by == name], {name: value})
-        if any(quotas.is_full(flow.id, bucket, limit) for bucket, limit in wanted):
+        full = quotas.full_quota(flow.id, flow.definition.quotas, {name: value}, name)
+        if full is not None:
             runs.answered(ask.session, name, value)
             runs.finish(ask.session, "stopped", "quota")
-            raise EndSession(self._quota_message(flow, ask.session))
+            raise EndSession(self._quota_message(flow, ask.session, full))
         return value
 
     def on_ask(
@@ -80,7 +80,12 @@ class SurveyDirector(MenuDirector):
             runs.finish(session, "stopped", "quota")
 
     @staticmethod
-    def _quota_message(flow: Flow, session: InterrogationSession) -> str:
-        for texts in flow.quota_messages:
-            return flow.text(texts, session.language, {})
-        return message(session.language, "quota_full")
+    def _quota_message(flow: Flow, session: InterrogationSession, index: int) -> str:
+        """The full quota's own message, else the first quota message given, else ours."""
+        given = [texts for texts in flow.quota_messages if texts]
+        texts = flow.quota_messages[index] or (given[0] if given else None)
+        return (
+            flow.text(texts, session.language, {})
+            if texts
+            else message(session.language, "quota_full")
+        )

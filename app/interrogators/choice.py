@@ -52,7 +52,8 @@ _MANY = re.compile(r"^[0-9]+([ ,]+[0-9]+)*$")
 
 @interrogators.register("multi_choice")
 class MultiChoiceInterrogator(Interrogator):
-    """Pick several options: all at once ("1,3" or "1 3") or one at a time, then "Done".
+    """Pick several options: all at once ("1,3" or "1 3") or one at a time (choosing one
+    again takes it back), then "Done".
 
     The stored value is the list of chosen values in the order shown.
     """
@@ -82,6 +83,8 @@ class MultiChoiceInterrogator(Interrogator):
         if len(keys) > 1:
             return [value for _k, _l, value in options if value in values]
         chosen = scratch.setdefault("chosen", [])
-        if values[0] not in chosen:
+        if values[0] in chosen:
+            chosen.remove(values[0])  # choosing it again takes it back
+        else:
             chosen.append(values[0])
         raise KeepAsking("")

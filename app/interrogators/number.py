@@ -27,17 +27,20 @@ def bound(ask: Ask, key: str) -> float | None:
 
 
 def check_range(ask: Ask, value: float, low: float | None, high: float | None, kind: str) -> None:
-    """Raise InvalidAnswer naming the allowed range when `value` is outside it."""
+    """Raise InvalidAnswer naming the allowed range when `value` is outside it (amounts
+    with thousands separators, plain numbers such as years without)."""
+    grouped = kind == "amount_range"
+
+    def fmt(number: float) -> str:
+        number = int(number) if float(number).is_integer() else number
+        return f"{number:,}" if grouped else f"{number}"
+
     if low is not None and high is not None and not low <= value <= high:
-        raise InvalidAnswer(ask.msg(kind, min=_fmt(low), max=_fmt(high)))
+        raise InvalidAnswer(ask.msg(kind, min=fmt(low), max=fmt(high)))
     if low is not None and value < low:
-        raise InvalidAnswer(ask.msg("at_least", min=_fmt(low)))
+        raise InvalidAnswer(ask.msg("at_least", min=fmt(low)))
     if high is not None and value > high:
-        raise InvalidAnswer(ask.msg("at_most", max=_fmt(high)))
-
-
-def _fmt(number: float) -> str:
-    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,}"
+        raise InvalidAnswer(ask.msg("at_most", max=fmt(high)))
 
 
 @interrogators.register("number")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import TemplateError
 
 from app.actions import ActionContext, actions
 from app.interrogators import Ask, Interrogator, interrogators
@@ -17,10 +17,9 @@ class CalculateInterrogator(Interrogator):
 
     def compute(self, ask: Ask) -> Any:
         try:
-            value = ask.question.calculation(ask.context)
+            return ask.question.calculation(ask.context)
         except (TemplateError, TypeError, ValueError, ArithmeticError):
             return None
-        return None if isinstance(value, Undefined) else value
 
 
 @interrogators.register("action")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateError, meta, nodes
+from jinja2 import ChainableUndefined, TemplateError, Undefined, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ class Expression:
         self._fn = ENV.compile_expression(self.source, undefined_to_none=False)
 
     def __call__(self, context: Mapping[str, Any]) -> Any:
-        return self._fn(context)
+        """The value; a name with no answer (skipped, or no such level) gives None."""
+        value = self._fn(context)
+        return None if isinstance(value, Undefined) else value
 
     def test(self, context: Mapping[str, Any]) -> bool:
         """Evaluate as a condition; an answer not given yet or a type mismatch is False."""

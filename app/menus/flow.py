@@ -106,7 +106,7 @@ class Flow:
     edges: dict[str, list[str]] = field(default_factory=dict)
     on_complete_texts: list[dict[str, Template]] = field(default_factory=list)
     on_complete_store: list[dict[str, Expression]] = field(default_factory=list)
-    quota_messages: list[dict[str, Template]] = field(default_factory=list)
+    quota_messages: list[dict[str, Template]] = field(default_factory=list)  # one per quota
     audience_when: Expression | None = None
     machine: Machine | None = None
 
@@ -215,7 +215,6 @@ def compile_flow(
     flow.quota_messages = [
         flow.texts(quota.message, problems, source.where(("quotas",), "quotas.message"))
         for quota in definition.quotas
-        if quota.message
     ]
     flow.audience_when = compile_or_problem(
         Expression, definition.audience.when, problems, source.where(("audience", "when"))

@@ -39,6 +39,19 @@ def buckets(quotas: Iterable[QuotaDef], answers: dict[str, Any]) -> list[tuple[s
     return found
 
 
+def full_quota(
+    definition_id: str, quotas: list[QuotaDef], answers: dict[str, Any], by: str | None
+) -> int | None:
+    """The index of the first full quota among those counting by question `by` (None:
+    the overall caps), given `answers`; None when all have room."""
+    for index, quota in enumerate(quotas):
+        if quota.by != by:
+            continue
+        if any(is_full(definition_id, b, limit) for b, limit in buckets([quota], answers)):
+            return index
+    return None
+
+
 def is_full(definition_id: str, bucket: str, limit: int) -> bool:
     """Whether `bucket` has already reached `limit` completed runs."""
     count = db.session.scalar(
