@@ -135,6 +135,29 @@ def test_multi_choice_one_at_a_time_then_done(app, client):
     assert phone.send("4").startswith("CON When did you plant?")
 
 
+def test_choosing_an_option_again_takes_it_back(app, client):
+    phone = farmer(client)
+    to_gender(phone)
+    phone.send("Baringo")
+    phone.send("1")
+    assert phone.send("2").startswith("CON Chosen: Maize, Beans")
+    assert phone.send("1").startswith("CON Chosen: Beans\nCrops?")
+    phone.send("4")
+    [run] = runs(app)
+    assert answers(app, run.id)["crops"].value == ["beans"]
+
+
+def test_a_level_the_place_does_not_have_is_stored_as_none(app, client):
+    phone = farmer(client)
+    to_gender(phone)
+    for reply in ("Baringo", "1", PLANTED, "2", "1980"):
+        body = phone.send(reply)
+    assert body.startswith("END Thanks, Baringo farmer")
+    with app.app_context():
+        customer = db.session.scalar(select(Customer))
+        assert customer.fields["county"] == "Baringo" and customer.fields["ward"] is None
+
+
 def test_dates_are_day_first_and_bounded(app, client):
     phone = farmer(client)
     to_gender(phone)
