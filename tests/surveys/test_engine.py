@@ -150,7 +150,7 @@ def test_choosing_an_option_again_takes_it_back(app, client):
 def test_a_level_the_place_does_not_have_is_stored_as_none(app, client):
     phone = farmer(client)
     to_gender(phone)
-    for reply in ("Baringo", "1", PLANTED, "2", "1980"):
+    for reply in ("Baringo", "1,2", PLANTED, "2", "1980"):
         body = phone.send(reply)
     assert body.startswith("END Thanks, Baringo farmer")
     with app.app_context():
