@@ -97,3 +97,16 @@ def test_text_on_an_unknown_session_is_not_replayed_as_answers(client):
 def test_unknown_service_code_ends_politely(client):
     handset = Handset(client, "+254722000001", "*999#")
     assert handset.send() == "END Sorry, this service is not available to you."
+
+
+def test_a_deep_dial_code_reaches_the_definition_bound_to_it(client):
+    # *384*12*5# as Africa's Talking may deliver it: the base code, "5" in the first text.
+    handset = Handset(client, "+254722000001", "*384*12#")
+    handset.inputs = ["5"]
+    body = client.post("/ussd/africastalking/test-token", data=handset.form())
+    assert body.get_data(as_text=True) == "END Maize KES 3,200 per bag today."
+
+
+def test_a_deep_dial_code_delivered_whole_reaches_the_same_definition(client):
+    handset = Handset(client, "+254722000001", "*384*12*5#")
+    assert handset.send() == "END Maize KES 3,200 per bag today."
