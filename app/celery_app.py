@@ -28,6 +28,9 @@ def init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
+        },
     )
     celery.set_default()
     app.extensions["celery"] = celery

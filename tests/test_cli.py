@@ -84,3 +84,26 @@ def test_outbox_list_shows_what_the_development_backend_recorded(seeded, runner,
     output = runner.invoke(args=["outbox", "list"]).output
     assert "sms" in output and "sent" in output and "development" in output
     assert "KES 100.00 withdrawn. New balance KES 6,900.00" in output
+
+
+def test_outbox_sweep_delivers_rows_left_pending(app, runner):
+    from datetime import UTC, datetime, timedelta
+
+    from app.extensions import db
+    from app.models import OutboxMessage
+    from tests.conftest import outbox_rows
+
+    with app.app_context():
+        db.session.add(
+            OutboxMessage(
+                kind="sms",
+                recipient="+254711000001",
+                payload={"message": "left behind"},
+                dedupe_key="lost-enqueue",
+                created_at=datetime.now(UTC) - timedelta(minutes=5),
+            )
+        )
+        db.session.commit()
+    assert "enqueued 1 deliveries" in runner.invoke(args=["outbox", "sweep"]).output
+    [row] = outbox_rows(app)
+    assert row.status == "sent" and row.result["message"] == "left behind"

@@ -26,3 +26,13 @@ def list_outbox(kind: str | None, limit: int) -> None:
         what = row.payload.get("message") or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
         backend = row.backend or "-"
         click.echo(f"{row.id:5d} {row.kind:8} {row.status:8} {backend:14} {row.recipient}  {what}")
+
+
+@outbox_cli.command("sweep")
+@click.option("--older-than", default=60, show_default=True, help="Seconds pending.")
+@with_appcontext
+def sweep_outbox(older_than: int) -> None:
+    """Enqueue delivery of rows still pending (what Celery beat does every minute)."""
+    from app.outbox.tasks import sweep
+
+    click.echo(f"enqueued {sweep(older_than)} deliveries")

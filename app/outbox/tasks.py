@@ -1,12 +1,13 @@
 """The Celery task that performs one outbox row."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 from africastalking.Service import AfricasTalkingException
 from celery import shared_task
 from flask import current_app
+from sqlalchemy import select
 
 from app.errors import ConfigurationError
 from app.extensions import db
@@ -56,3 +57,25 @@ def deliver(outbox_id: int) -> str:
         row.status, row.error = "failed", str(err)[:500]
     db.session.commit()
     return row.status
+
+
+@shared_task(acks_late=True)
+def sweep(older_than_seconds: int = 60) -> int:
+    """Enqueue delivery of rows still pending after `older_than_seconds` (their enqueue
+    was lost, e.g. the broker was down at commit). Run by Celery beat every minute.
+
+    Returns:
+        how many deliveries were enqueued.
+    """
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.status == "pending", OutboxMessage.created_at < cutoff
+            )
+        )
+    )
+    db.session.rollback()
+    for outbox_id in ids:
+        deliver.delay(outbox_id)
+    return len(ids)
