@@ -5,9 +5,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface
 
 from config import Config
+
+
+class NoCookieSessions(SessionInterface):
+    """Gateways keep no cookies and Sauti keeps no browser sessions: skip opening one on
+    every callback (state lives in Redis, keyed by the gateway's session id)."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None
+
+    def save_session(self, app: Flask, session: object, response: Response) -> None:
+        return None
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -24,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.ussd.views import bp as ussd_bp
 
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = NoCookieSessions()
     app.config.from_object(Config())
     app.config.update(overrides or {})
     require_secrets(app)

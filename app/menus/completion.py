@@ -18,6 +18,8 @@ def run_on_complete(
     hop queues nothing twice.
     """
     definition = flow.definition
+    if not definition.on_complete:
+        return
     for index, action in enumerate(definition.on_complete):
         if action.store:
             values = {
