@@ -1,6 +1,5 @@
 """MenuDirector: runs one YAML definition's compiled flow, one question per hop."""
 
-import logging
 import time
 from dataclasses import replace
 from datetime import date
@@ -21,8 +20,6 @@ from app.menus.flow import Flow, Hop, Question
 from app.prompts import Prompt
 from app.sessions.state import InterrogationSession
 from app.ussd.request import UssdRequest
-
-log = logging.getLogger(__name__)
 
 
 @directors.register("menu")

@@ -24,7 +24,6 @@ from app.errors import SessionBusyError, SessionConflictError
 from app.phones import mask
 from app.sessions.state import InterrogationSession
 
-log = logging.getLogger(__name__)
 security_log = logging.getLogger("sauti.security")
 
 # A hop costs two round trips: BEGIN takes the session's lock (if free) and reads its state
