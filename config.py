@@ -72,6 +72,8 @@ class Config:
         self.USSD_RESUME_WINDOW_SECONDS = _int("USSD_RESUME_WINDOW_SECONDS", 600)
         self.USSD_LOCK_TTL_SECONDS = _float("USSD_LOCK_TTL_SECONDS", 5.0)
         self.USSD_LOCK_WAIT_SECONDS = _float("USSD_LOCK_WAIT_SECONDS", 3.0)
+        # New sessions a caller may start per minute (0: no limit); more get a polite END.
+        self.USSD_NEW_SESSIONS_PER_MINUTE = _int("USSD_NEW_SESSIONS_PER_MINUTE", 20)
         self.USSD_DEFAULT_SCREEN_CHARS = _int("USSD_DEFAULT_SCREEN_CHARS", 182)
         # Per network code (MCC+MNC), e.g. {"63902": 160}: Safaricom's menus are shorter.
         self.USSD_SCREEN_CHARS = _json("USSD_SCREEN_CHARS", {"63902": 160, "63903": 182})

@@ -37,5 +37,9 @@ class SessionBusyError(SautiError):
     """Another hop of the same session held the lock past the bounded wait."""
 
 
+class RateLimitedError(SautiError):
+    """A caller started more sessions this minute than USSD_NEW_SESSIONS_PER_MINUTE."""
+
+
 class RegistryError(SautiError):
     """A plugin name is registered twice, or an unknown one is asked for."""

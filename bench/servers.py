@@ -79,6 +79,8 @@ def spawn_env(redis_url: str, tmp: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_hex(32),
         SESSION_SIGNING_KEY=secrets.token_hex(32),
         PIN_PEPPER=secrets.token_hex(32),
+        # Each virtual user dials its number dozens of times a minute.
+        USSD_NEW_SESSIONS_PER_MINUTE="0",
     )
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
     # `flask` and `gunicorn` from this interpreter's environment, even if it is not activated.

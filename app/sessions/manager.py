@@ -13,7 +13,7 @@ from flask import Flask
 
 from app import customers, outbox
 from app.directors import Caller, DirectorSet
-from app.errors import NoDirectorError, SessionBusyError
+from app.errors import NoDirectorError, RateLimitedError, SessionBusyError
 from app.extensions import db
 from app.interrogators.messages import message
 from app.phones import mask
@@ -67,6 +67,7 @@ class SessionManager:
             SessionConflictError: the session id belongs to another MSISDN or service code.
             SessionBusyError: the lock could not be had in the bounded wait, or a newer hop
                 saved first.
+            RateLimitedError: the caller started more than USSD_NEW_SESSIONS_PER_MINUTE.
             redis.RedisError: Redis failed (the boundary answers politely).
         """
         hop_id = self.digest(request.hop_id)
@@ -83,6 +84,10 @@ class SessionManager:
             if time.monotonic() > deadline:
                 raise SessionBusyError(f"session {request.session_id} is busy")
             time.sleep(LOCK_POLL_SECONDS)
+        limit = self.config["USSD_NEW_SESSIONS_PER_MINUTE"]
+        if session is None and limit and hop.started_this_minute > limit:
+            self.store.release(request.session_id, hop.token)
+            raise RateLimitedError(f"{mask(request.msisdn)} started too many sessions")
         try:
             if session is None:
                 session = self._create(request)

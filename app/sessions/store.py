@@ -30,12 +30,20 @@ security_log = logging.getLogger("sauti.security")
 # (and, for a new session, the caller's resume pointer) in one step; SAVE writes the state
 # only if nobody wrote a newer version (compare-and-set), keeps or clears the resume
 # pointer, and releases the lock if this hop still holds it.
+# A hop that finds no state starts a session: it also counts the caller's new sessions in
+# the current minute (KEYS[4]), for the per-MSISDN limit, at no extra round trip.
 _BEGIN = """
 local got = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
 local f = redis.call('HMGET', KEYS[2], 'm', 'c', 'p', 's')
-local resume = false
-if not f[3] then resume = redis.call('GET', KEYS[3]) end
-return {got and 1 or 0, f[1], f[2], f[3], f[4], resume}
+local resume, started = false, 0
+if not f[3] then
+  resume = redis.call('GET', KEYS[3])
+  if got then
+    started = redis.call('INCR', KEYS[4])
+    if started == 1 then redis.call('EXPIRE', KEYS[4], 60) end
+  end
+end
+return {got and 1 or 0, f[1], f[2], f[3], f[4], resume, started}
 """
 _SAVE = """
 local current = redis.call('HGET', KEYS[1], 'v')
@@ -61,12 +69,14 @@ return 0
 @dataclass
 class Hop:
     """What BEGIN found: whether this hop holds the lock, the session (if any), the lock
-    token, and the id of the caller's resumable session when this one is new."""
+    token, the id of the caller's resumable session and, when this hop starts a session,
+    how many sessions the caller has started this minute (this one included)."""
 
     locked: bool
     session: InterrogationSession | None
     token: str
     resume_id: str | None
+    started_this_minute: int
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -128,11 +138,12 @@ class SessionStore:
             redis.RedisError: Redis is unreachable (the boundary answers politely).
         """
         token = secrets.token_hex(8)
-        got, *fields, resume = self._begin(
+        got, *fields, resume, started = self._begin(
             keys=[
                 self.lock_key(session_id),
                 self.key(session_id),
                 self.resume_key(msisdn, service_code),
+                f"sauti:started:{msisdn}",
             ],
             args=[token, int(self.lock_ttl_seconds * 1000)],
         )
@@ -142,7 +153,7 @@ class SessionStore:
             if got:
                 self.release(session_id, token)
             raise
-        return Hop(bool(got), session, token, resume.decode() if resume else None)
+        return Hop(bool(got), session, token, resume.decode() if resume else None, started)
 
     def load(
         self, session_id: str, msisdn: str, service_code: str | None = None

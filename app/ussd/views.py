@@ -13,7 +13,12 @@ import redis
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
-from app.errors import GatewayRequestError, SessionBusyError, SessionConflictError
+from app.errors import (
+    GatewayRequestError,
+    RateLimitedError,
+    SessionBusyError,
+    SessionConflictError,
+)
 from app.extensions import db
 from app.interrogators.messages import message
 from app.models import UssdSessionRecord
@@ -52,6 +57,9 @@ def callback(gateway: str, token: str) -> Response:
         screen = SessionManager(current_app).handle(ussd_request)
     except SessionConflictError:
         screen = Screen(message("en", "closed"), True)
+    except RateLimitedError as err:
+        log.warning("session %s refused: %s", ussd_request.session_id, err)
+        screen = Screen(message("en", "slow_down"), True)
     except (SessionBusyError, redis.RedisError) as err:
         log.warning("session %s: %s", ussd_request.session_id, err)
         screen = Screen(message("en", "busy"), True)

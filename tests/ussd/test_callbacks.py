@@ -109,3 +109,12 @@ def test_notification_with_unknown_status_is_400(app, client):
     form = {"sessionId": "x", "phoneNumber": "+254711000001", "status": "Exploded"}
     response = client.post(f"{USSD_URL}/events", data=form)
     assert response.status_code == 400 and "status" in response.get_data(as_text=True)
+
+
+def test_a_caller_starting_too_many_sessions_is_asked_to_wait(app_factory):
+    client = app_factory(USSD_NEW_SESSIONS_PER_MINUTE=2).test_client()
+    assert Handset(client, "+254733000111").send().startswith("CON Welcome")
+    assert Handset(client, "+254733000111").send().startswith("CON ")
+    third = Handset(client, "+254733000111").send()
+    assert third == "END You have dialled many times. Please try again in a minute."
+    assert Handset(client, "+254733000222").send().startswith("CON Welcome")  # others are fine
