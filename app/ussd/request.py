@@ -1,8 +1,7 @@
 """UssdRequest: one gateway callback, normalised, so nothing above the adapters knows
 which gateway sent it."""
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,6 @@ class UssdRequest:
         is_initiation: the gateway marks this unmistakably as a session's first hop, so
             deep-dial segments may be taken as the first answers.
         dialled_extra: deep-dial segments typed after the service code (`*384*1*2#` -> ["2"]).
-        raw: the form as received (logged at DEBUG only).
     """
 
     gateway: str
@@ -35,7 +33,6 @@ class UssdRequest:
     reply: str | None = None
     is_initiation: bool = False
     dialled_extra: tuple[str, ...] = ()
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def dialled(self) -> str:

@@ -30,6 +30,7 @@ from app.ussd.gateways import UssdGateway, gateways
 log = logging.getLogger(__name__)
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
 _GATEWAYS = gateways()
+_PRIVATE_FIELDS = frozenset({"phoneNumber", "Mobile", "text", "Message", "input"})
 
 
 def _adapter(gateway: str, token: str) -> UssdGateway:
@@ -51,8 +52,9 @@ def callback(gateway: str, token: str) -> Response:
         _record(adapter.name, report)
         return adapter.respond(Screen("", True), None)
     ussd_request = adapter.parse(request, current_app.config)
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug("hop %s from %s", ussd_request.session_id, mask(ussd_request.msisdn))
+    if log.isEnabledFor(logging.DEBUG):  # never the phone number or the replies (PINs)
+        shown = {k: v for k, v in request.form.items() if k not in _PRIVATE_FIELDS}
+        log.debug("hop %s from %s: %s", ussd_request.session_id, mask(ussd_request.msisdn), shown)
     try:
         screen = SessionManager(current_app).handle(ussd_request)
     except SessionConflictError:

@@ -50,7 +50,6 @@ class AfricasTalkingGateway(UssdGateway):
             # the full code, but is never replayed as answers.
             dialled_extra=tuple(text.split("*")) if text else (),
             is_initiation=text == "",
-            raw=dict(form),
         )
 
     def respond(self, screen: Screen, request: UssdRequest | None) -> Response:

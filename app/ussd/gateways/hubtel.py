@@ -60,7 +60,6 @@ class HubtelGateway(UssdGateway):
             reply=None if kind == "initiation" else message,
             dialled_extra=extra,
             is_initiation=kind == "initiation",
-            raw=dict(body),
         )
 
     def respond(self, screen: Screen, request: UssdRequest | None) -> Response:
