@@ -46,6 +46,8 @@ def commit_and_dispatch() -> int:
     Returns:
         how many deliveries were enqueued.
     """
+    if not db.session.registry.has():
+        return 0  # this request never touched the database: nothing to commit
     db.session.flush()
     ids = [row.id for row in db.session.info.pop(_PENDING_KEY, [])]
     db.session.commit()
