@@ -110,3 +110,35 @@ def test_a_deep_dial_code_reaches_the_definition_bound_to_it(client):
 def test_a_deep_dial_code_delivered_whole_reaches_the_same_definition(client):
     handset = Handset(client, "+254722000001", "*384*12*5#")
     assert handset.send() == "END Maize KES 3,200 per bag today."
+
+
+def test_graph_draws_the_compiled_flow_with_its_conditions(runner, tmp_path):
+    result = runner.invoke(args=["menus", "graph", "harvest"])
+    assert result.exit_code == 0
+    assert "stateDiagram-v2" in result.output
+    assert "acres --> large_farm: answered [acres > 10]" in result.output
+    assert "acres --> thanks: answered" in result.output
+    written = tmp_path / "harvest.md"
+    assert runner.invoke(args=["menus", "graph", "harvest", "-o", str(written)]).exit_code == 0
+    assert written.read_text().startswith("---\nharvest\n---\nstateDiagram-v2")
+
+
+def test_translations_lists_what_a_language_lacks(runner):
+    result = runner.invoke(args=["menus", "translations", "deep"])
+    assert result.exit_code == 0  # one language, nothing missing
+    result = runner.invoke(args=["menus", "translations", "harvest"])
+    assert result.exit_code == 0 and "sw: 0 missing" in result.output
+
+
+def test_translations_names_each_missing_text(app_factory, tmp_path):
+    menus = tmp_path / "partial"
+    menus.mkdir()
+    (menus / "partial.yaml").write_text(
+        "id: partial\nservice_codes: ['*9#']\nlanguages: [en, sw]\nquestions:\n"
+        "  - id: hello\n    type: message\n    label: {en: Hello}\n"
+    )
+    runner = app_factory(MENUS_DIR=str(menus)).test_cli_runner()
+    result = runner.invoke(args=["menus", "translations", "partial"])
+    assert result.exit_code == 1
+    assert "sw: 1 missing" in result.output
+    assert f"{menus / 'partial.yaml'}:5: questions.hello.label" in result.output
