@@ -73,6 +73,14 @@ class Leg:
     amount_minor: int
 
 
+@dataclass(frozen=True)
+class Posting:
+    """A posted transaction and the balances of its accounts right after it (by code)."""
+
+    transaction: LedgerTransaction
+    balances: dict[str, int]
+
+
 def post(
     kind: str,
     legs: list[Leg],
@@ -80,7 +88,7 @@ def post(
     msisdn: str,
     session_id: str = "",
     memo: str = "",
-) -> LedgerTransaction:
+) -> Posting:
     """Post one balanced transaction, or return the one already posted under the same key.
 
     Raises:
@@ -101,7 +109,7 @@ def post(
         select(LedgerTransaction).where(LedgerTransaction.idempotency_key == idempotency_key)
     )
     if done is not None:
-        return done
+        return Posting(done, {code: account.balance_minor for code, account in accounts.items()})
     missing = [code for code in codes if code not in accounts]
     if missing:
         raise LedgerError("no_account", f"no account {missing[0]}")
@@ -128,7 +136,7 @@ def post(
             )
         )
     db.session.flush()
-    return transaction
+    return Posting(transaction, {code: account.balance_minor for code, account in accounts.items()})
 
 
 def balance(code: str) -> int:

@@ -58,8 +58,8 @@ def _move(ctx: ActionContext, kind: str, legs: list[Leg], memo: str = "") -> dic
             "error": err.code,
             "balance": ledger.balance(ledger.wallet_code(ctx.msisdn)),
         }
-    balance = ledger.balance(ledger.wallet_code(ctx.msisdn))
-    return {"ok": True, "reference": posting.reference, "balance": balance}
+    balance = posting.balances[ledger.wallet_code(ctx.msisdn)]
+    return {"ok": True, "reference": posting.transaction.reference, "balance": balance}
 
 
 def _open_accounts(msisdn: str, legs: list[Leg]) -> None:

@@ -19,10 +19,15 @@ def _insert(model: Any) -> Any:
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
-def insert_ignoring_duplicates(model: Any, keys: list[str], **values: Any) -> None:
+def insert_ignoring_duplicates(model: Any, keys: list[str], **values: Any) -> Any:
     """INSERT a row unless one with the same unique `keys` exists (ON CONFLICT DO NOTHING):
-    safe when two workers insert the same row at once."""
-    db.session.execute(_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    safe when two workers insert the same row at once.
+
+    Returns:
+        the new row's primary key, or None when the row already existed.
+    """
+    statement = _insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return db.session.execute(statement.returning(model.id)).scalar()
 
 
 def upsert(model: Any, keys: list[str], **values: Any) -> None:

@@ -9,47 +9,57 @@ what it sent on the row, so a redelivered task sends nothing twice.
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage
+from app.models.base import insert_ignoring_duplicates, utcnow
 
 _PENDING_KEY = "sauti.outbox.queued"
 
 
-def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -> OutboxMessage:
-    """Add one piece of outgoing work to the current transaction.
+def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -> int | None:
+    """Add one piece of outgoing work to the current transaction (one INSERT).
 
     Args:
         kind: "sms", "airtime" or "call".
         recipient: E.164 MSISDN.
         payload: e.g. {"message": "..."} or {"amount_minor": 5000, "currency": "KES"}.
-        dedupe_key: unique per cause; an existing row with this key is returned instead.
+        dedupe_key: unique per cause; a second row with the same key is not added.
+
+    Returns:
+        the new row's id, or None when this work was already queued.
     """
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+    outbox_id = insert_ignoring_duplicates(
+        OutboxMessage,
+        ["dedupe_key"],
+        kind=kind,
+        recipient=recipient,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        status="pending",
+        backend="",
+        attempts=0,
+        error="",
+        created_at=utcnow(),
     )
-    if existing is not None:
-        return existing
-    row = OutboxMessage(kind=kind, recipient=recipient, payload=payload, dedupe_key=dedupe_key)
-    db.session.add(row)
-    db.session.info.setdefault(_PENDING_KEY, []).append(row)
-    return row
+    if outbox_id is not None:
+        db.session.info.setdefault(_PENDING_KEY, []).append(outbox_id)
+    return outbox_id
 
 
 def commit_and_dispatch() -> int:
     """Commit the current transaction, then enqueue delivery of the rows it queued.
 
-    The ids are read before the commit: reading them after would open a new transaction
-    on this session (and on SQLite hold the write lock an eager task then waits for).
+    The ids were taken when the rows were inserted: reading rows after the commit would
+    open a new transaction on this session (and on SQLite hold the write lock an eager
+    task then waits for).
 
     Returns:
         how many deliveries were enqueued.
     """
     if not db.session.registry.has():
         return 0  # this request never touched the database: nothing to commit
-    db.session.flush()
-    ids = [row.id for row in db.session.info.pop(_PENDING_KEY, [])]
+    ids = db.session.info.pop(_PENDING_KEY, [])
     db.session.commit()
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
