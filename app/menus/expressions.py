@@ -7,6 +7,7 @@ another answer; both are rewritten once, at load time, to `value` and `name`.
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import ChainableUndefined, TemplateError, Undefined, meta, nodes
@@ -74,8 +75,7 @@ class Expression:
 
     def __init__(self, source: str) -> None:
         self.source = xlsform_to_jinja(source)
-        self.names = _names(ENV.parse("{{ " + self.source + " }}"))
-        self._fn = ENV.compile_expression(self.source, undefined_to_none=False)
+        self.names, self._fn = _compiled_expression(self.source)
 
     def __call__(self, context: Mapping[str, Any]) -> Any:
         """The value; a name with no answer (skipped, or no such level) gives None."""
@@ -100,11 +100,10 @@ class Template:
         self.source = source
         self._static = "{" not in source
         if self._static:
-            self.names: set[str] = set()
+            self.names: frozenset[str] = frozenset()
             self._template = None
         else:
-            self.names = _names(ENV.parse(source))
-            self._template = ENV.from_string(source)
+            self.names, self._template = _compiled_template(source)
 
     def render(self, context: Mapping[str, Any]) -> str:
         """Render; a name with no answer yet renders as empty.
@@ -116,6 +115,19 @@ class Template:
         if self._static:
             return self.source
         return self._template.render(context)
+
+
+# Compiling is a pure function of the source and costs ~1 ms; every app in a process (and
+# every reload) compiles the same labels and conditions again.
+@lru_cache(maxsize=8192)
+def _compiled_expression(source: str) -> tuple[frozenset[str], Callable[..., Any]]:
+    names = frozenset(_names(ENV.parse("{{ " + source + " }}")))
+    return names, ENV.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=8192)
+def _compiled_template(source: str) -> tuple[frozenset[str], Any]:
+    return frozenset(_names(ENV.parse(source))), ENV.from_string(source)
 
 
 def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) -> set[str]:
