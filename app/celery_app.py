@@ -30,6 +30,10 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
+            "prune-hop-outcomes": {
+                "task": "app.sessions.tasks.prune_outcomes",
+                "schedule": 3600.0,
+            },
         },
     )
     celery.set_default()

@@ -19,6 +19,7 @@ from app.menus.flow import Flow, compile_flow
 from app.menus.loader import parse_definition, parse_source, read_source
 from app.models import DefinitionVersion
 from app.models.base import insert_ignoring_duplicates
+from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
 
@@ -184,12 +185,7 @@ class MenuCatalog:
         an exact code or an unknown one comes back whole.
         """
         codes = {code for flow in self.flows.values() for code in flow.definition.service_codes}
-        if dialled in codes:
-            return dialled, ()
-        for code in sorted(codes, key=len, reverse=True):
-            if dialled.startswith(code[:-1] + "*") and dialled.endswith("#"):
-                return code, tuple(dialled[len(code) : -1].split("*"))
-        return dialled, ()
+        return match_code(codes, dialled) or (dialled, ())
 
 
 def init_app(app: Flask) -> None:
