@@ -101,3 +101,37 @@ def test_registration_carries_on_to_the_services_menu_in_the_same_session(app, c
     assert phone.send("1").startswith("CON Enter your PIN")
     assert "Deposited KES 200. Balance KES 200" in phone.send("4829")
 
+
+def test_trivial_pins_are_refused_with_the_reason(app, client):
+    phone = Handset(client, NEW)
+    phone.walk("Wanjiku", "Thika")
+    for pin in ("1111", "1234", "9876", "0000"):
+        assert phone.send(pin).startswith(
+            "CON That PIN is easy to guess: no repeats or sequences like 1111 or 1234.\n"
+            "Choose a 4-digit PIN."
+        ), pin
+    assert phone.send("7391").startswith("CON Enter the same PIN again to confirm.")
+
+
+def test_text_answers_refuse_control_characters(app, client):
+    phone = Handset(client, NEW)
+    phone.send()
+    for name in ("Ja\x00ne Doe", "Jane \u202eeoD", "Jane\x07"):
+        assert phone.send(name).startswith(
+            "CON Use only letters, digits, spaces and punctuation.\nWelcome to Sauti Money."
+        ), repr(name)
+    assert phone.send("Jane Doe").startswith("CON Which city or town do you live in?")
+    assert phone.send("Thi\u200bka").startswith("CON Use only letters, digits, spaces")
+    body = phone.walk("Thika", "4829", "4829")
+    assert body.startswith("CON Thank you Jane Doe. You are registered.")
+    with app.app_context():
+        customer = db.session.scalar(select(Customer).where(Customer.msisdn == NEW))
+        assert (customer.name, customer.city) == ("Jane Doe", "Thika")
+
+
+def test_text_answers_refuse_control_characters_on_hubtel_too(app, client):
+    from tests.ussd.test_hubtel import hop
+
+    hop(client, "Initiation", "*384*1#", 1, session_id="hubtel-nul", mobile="254733000111")
+    reply = hop(client, "Response", "Ja\x00ne", 2, session_id="hubtel-nul", mobile="254733000111")
+    assert reply.get_json()["Message"].startswith("Use only letters, digits, spaces")

@@ -24,7 +24,7 @@ def bids(msisdn: str, service_code: str) -> None:
     """Show what each director would bid for MSISDN dialling SERVICE_CODE (the whole dial
     string, e.g. '*384*1#'), and what the caller would get."""
     try:
-        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"])
+        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"], possible=True)
     except InvalidPhoneNumber as err:
         raise click.BadParameter(str(err), param_hint="MSISDN") from err
     # Bids read only the whole dial string, so how a gateway splits it does not matter.

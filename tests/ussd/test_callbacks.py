@@ -123,6 +123,16 @@ def test_a_caller_starting_too_many_sessions_is_asked_to_wait(app_factory):
     assert Handset(client, "+254733000222").send().startswith("CON Welcome")  # others are fine
 
 
+def test_a_possible_number_in_a_range_unknown_to_the_metadata_is_a_caller(app, client):
+    # +254 81x is not (yet) a mobile range in phonenumbers' metadata, but has Kenya's length.
+    response = client.post(USSD_URL, data={**FORM, "phoneNumber": "+254811000001"})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith("CON Welcome to Sauti Money.")
+    for garbage in ("12", "+2541", "+25481100000111111", "abc"):
+        response = client.post(USSD_URL, data={**FORM, "phoneNumber": garbage})
+        assert response.status_code == 400, garbage
+
+
 def test_a_deep_dial_of_the_registration_code_registers_an_unknown_caller(app, client):
     # *384*1# dialled where the gateway serves *384#: AT sends serviceCode=*384# and text=1.
     phone = Handset(client, "+254733000555", "*384#")
