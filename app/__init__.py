@@ -1,6 +1,5 @@
 """Sauti: USSD and IVR menus from declarative YAML."""
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             the embedded Redis would serve more than one process.
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, celery_app, cli, directors, interrogators, logs, menus, sessions
     from app.database import engine_options
     from app.extensions import db, migrate
     from app.settings import require_settings
@@ -43,9 +42,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     require_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite default lives here
-    logging.basicConfig(level=app.config.get("LOG_LEVEL") or "INFO")
-    for noisy in ("transitions", "celery.app.trace"):  # a line per state change, per task
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.init_app(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
