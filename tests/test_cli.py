@@ -42,7 +42,7 @@ def test_menus_validate_lists_every_problem_with_file_and_line(app, runner):
     result = runner.invoke(args=["menus", "validate", str(FIXTURES / "broken")])
     assert result.exit_code == 1
     path = str(FIXTURES / "broken" / "bad.yaml")
-    assert f"{path}:16: questions.bogus.type: Input should be" in result.output
+    assert f"{path}:16:11: questions.bogus.type: unknown type 'telepathy'" in result.stderr
 
 
 def test_menus_validate_finds_what_a_schema_cannot(app, runner, tmp_path):
@@ -54,9 +54,9 @@ def test_menus_validate_finds_what_a_schema_cannot(app, runner, tmp_path):
         "  - id: lonely\n    type: text\n    label: 'Never {{ mystery }}'\n    next: start\n"
         "  - id: done\n    type: message\n    label: Bye\n"
     )
-    output = runner.invoke(args=["menus", "validate", str(broken)]).output
-    assert f"{broken}:4: questions.start: goto: no question 'nowhere'" in output
-    assert f"{broken}:10: questions.lonely: unknown name 'mystery'" in output
+    output = runner.invoke(args=["menus", "validate", str(broken)]).stderr
+    assert f"{broken}:8:36: questions.start.choices.a.goto: no question 'nowhere'" in output
+    assert f"{broken}:12:12: questions.lonely.label: unknown name 'mystery'" in output
 
 
 def test_menus_validate_refuses_rules_that_can_all_miss(app, runner, tmp_path):
@@ -69,7 +69,7 @@ def test_menus_validate_refuses_rules_that_can_all_miss(app, runner, tmp_path):
     )
     result = runner.invoke(args=["menus", "validate", str(risky)])
     assert result.exit_code == 1
-    assert f"{risky}:4: questions.size.next: dead end when no rule matches" in result.output
+    assert f"{risky}:7:5: questions.size.next: dead end when no rule matches" in result.stderr
 
 
 def test_menus_schema_is_json_schema(app, runner):

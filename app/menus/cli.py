@@ -36,8 +36,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 def check_files(files: list[Path]) -> int:
-    """Compile `files` with the app's catalog, echo every warning (stderr) and problem
-    (stdout, `file:line: field: message`); exit 1 when there is a problem.
+    """Compile `files` with the app's catalog; print each problem and warning once on
+    stderr (`file:line:column: field: message`, in file order); exit 1 on a problem.
 
     Returns:
         how many definitions compiled.
@@ -46,8 +46,10 @@ def check_files(files: list[Path]) -> int:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for problem in problems:
-        click.echo(problem)
+        click.echo(str(problem), err=True)
     if problems:
+        files_with = len({problem.path for problem in problems})
+        click.echo(f"{len(problems)} problems in {files_with} files", err=True)
         raise SystemExit(1)
     return len(flows)
 
@@ -92,11 +94,13 @@ def translations(definition_id: str) -> None:
 
 
 def _flow(definition_id: str):  # noqa: ANN202 - Flow
+    """The definition as its file now is (even with problems), else the one in service."""
     catalog = current_app.extensions["menus"]
-    if definition_id not in catalog.flows:
+    flow = catalog.draft(definition_id) or catalog.flows.get(definition_id)
+    if flow is None:
         known = ", ".join(sorted(catalog.flows))
         raise click.BadParameter(f"no definition {definition_id!r} (known: {known})")
-    return catalog.flow(definition_id)
+    return flow
 
 
 @menus_cli.command("schema")
@@ -106,5 +110,6 @@ def schema(output: Path | None) -> None:
     text = json.dumps(DefinitionDef.model_json_schema(), indent=2)
     if output:
         output.write_text(text + "\n")
+        click.echo(f"wrote {output}")
     else:
         click.echo(text)

@@ -139,13 +139,14 @@ def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) ->
 
 
 def compile_or_problem(
-    factory: Callable[[str], Any], source: str | None, problems: list[str], where: str
+    factory: Callable[[str], Any], text: str | None, problems: list, source: Any, loc: tuple
 ) -> Any:
-    """Compile `source` with `factory`, appending `where: message` to `problems` on error."""
-    if source is None:
+    """Compile `text` with `factory`; on error append `source.problem(loc, message)` (a
+    loader Problem) to `problems` and return None."""
+    if text is None:
         return None
     try:
-        return factory(source)
+        return factory(text)
     except TemplateError as err:
-        problems.append(f"{where}: {err.message or err}")
+        problems.append(source.problem(loc, err.message or str(err)))
         return None
