@@ -172,5 +172,5 @@ def test_a_declared_language_without_a_label_fails_validation(runner, tmp_path):
     assert result.exit_code == 1
     missing = "no 'sw' text (`languages` declares it)"
     assert f"{partial}:9:20: questions.hello.choices.a.label: {missing}" in result.stderr
-    assert f"{partial}:10:26: questions.hello.choices.b.label: {missing}" in result.stderr
+    assert f"{partial}:10:27: questions.hello.choices.b.label: {missing}" in result.stderr
     assert f"{partial}:15:25: questions.bye.constraint_message: {missing}" in result.stderr
