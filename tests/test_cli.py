@@ -83,7 +83,7 @@ def test_outbox_list_shows_what_the_development_backend_recorded(seeded, runner,
     Handset(client, "+254711000002").walk("2", "100", "1", "1234")
     output = runner.invoke(args=["outbox", "list"]).output
     assert "sms" in output and "sent" in output and "development" in output
-    assert "KES 100.00 withdrawn. New balance KES 6,900.00" in output
+    assert "KES 100 withdrawn. New balance KES 6,900." in output
 
 
 def test_outbox_sweep_delivers_rows_left_pending(app, runner):

@@ -13,6 +13,8 @@ from typing import Any
 from jinja2 import ChainableUndefined, TemplateError, Undefined, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.money import amount_text
+
 log = logging.getLogger(__name__)
 
 # Names every expression may use besides question ids.
@@ -21,17 +23,6 @@ BUILTIN_NAMES = frozenset({"customer", "today", "now", "value", "choice", "langu
 _DOLLAR_REF = re.compile(r"\$\{([a-z][a-z0-9_]*)\}")
 # A lone `.` (XLSForm's "this answer"): not part of a number, attribute or `..`.
 _SELF_REF = re.compile(r"(?<![\w.\])'\"])\.(?![\w.])")
-
-
-def _money(minor: Any, places: int = 2) -> str:
-    """Minor units (int) as major units with thousands separators: 123450 -> "1,234.50"."""
-    try:
-        minor = int(minor)
-    except (TypeError, ValueError):
-        return ""
-    major, cents = divmod(abs(minor), 10**places)
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{major:,}" + (f".{cents:0{places}d}" if cents else "")
 
 
 def _make_env() -> ImmutableSandboxedEnvironment:
@@ -43,7 +34,7 @@ def _make_env() -> ImmutableSandboxedEnvironment:
         undefined=ChainableUndefined,
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters["money"] = _money
+    env.filters["money"] = amount_text  # {{ currency }} {{ amount|money }}: "KES 150,000"
     return env
 
 
@@ -71,11 +62,19 @@ class Expression:
         TemplateError: at compile time, when the source is not a valid expression.
     """
 
-    __slots__ = ("source", "names", "_fn")
+    __slots__ = ("source", "names", "_compiled")
 
     def __init__(self, source: str) -> None:
         self.source = xlsform_to_jinja(source)
-        self.names, self._fn = _compiled_expression(self.source)
+        self.names = _expression_names(self.source)  # parsing checks the syntax
+        self._compiled: Callable[..., Any] | None = None
+
+    @property
+    def _fn(self) -> Callable[..., Any]:
+        # Compiled on first use: checking a definition needs only the parse.
+        if self._compiled is None:
+            self._compiled = _compiled_expression(self.source)
+        return self._compiled
 
     def __call__(self, context: Mapping[str, Any]) -> Any:
         """The value; a name with no answer (skipped, or no such level) gives None."""
@@ -94,16 +93,19 @@ class Expression:
 class Template:
     """A compiled label or message: `Template("Hi {{ customer.name }}").render(context)`."""
 
-    __slots__ = ("source", "names", "_template", "_static")
+    __slots__ = ("source", "names", "_compiled", "_static")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._static = "{" not in source
-        if self._static:
-            self.names: frozenset[str] = frozenset()
-            self._template = None
-        else:
-            self.names, self._template = _compiled_template(source)
+        self.names: frozenset[str] = frozenset() if self._static else _template_names(source)
+        self._compiled = None
+
+    @property
+    def _template(self) -> Any:
+        if self._compiled is None:  # compiled on first render
+            self._compiled = _compiled_template(self.source)
+        return self._compiled
 
     def render(self, context: Mapping[str, Any]) -> str:
         """Render; a name with no answer yet renders as empty.
@@ -117,17 +119,26 @@ class Template:
         return self._template.render(context)
 
 
-# Compiling is a pure function of the source and costs ~1 ms; every app in a process (and
-# every reload) compiles the same labels and conditions again.
+# Parsing and compiling are pure functions of the source (compiling costs ~5 ms); every app
+# in a process (and every reload) reads the same labels and conditions again.
 @lru_cache(maxsize=8192)
-def _compiled_expression(source: str) -> tuple[frozenset[str], Callable[..., Any]]:
-    names = frozenset(_names(ENV.parse("{{ " + source + " }}")))
-    return names, ENV.compile_expression(source, undefined_to_none=False)
+def _expression_names(source: str) -> frozenset[str]:
+    return frozenset(_names(ENV.parse("{{ " + source + " }}")))
 
 
 @lru_cache(maxsize=8192)
-def _compiled_template(source: str) -> tuple[frozenset[str], Any]:
-    return frozenset(_names(ENV.parse(source))), ENV.from_string(source)
+def _compiled_expression(source: str) -> Callable[..., Any]:
+    return ENV.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=8192)
+def _template_names(source: str) -> frozenset[str]:
+    return frozenset(_names(ENV.parse(source)))
+
+
+@lru_cache(maxsize=8192)
+def _compiled_template(source: str) -> Any:
+    return ENV.from_string(source)
 
 
 def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) -> set[str]:
