@@ -17,13 +17,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_long": "Enter at most {max} characters.",
         "pattern": "That answer is not in the right form.",
         "constraint": "That answer is not allowed.",
-        "date": "Enter a date as DD/MM/YYYY.",
+        "date": "Enter the date as day, month, year, e.g. 21031990.",
         "date_range": "Enter a date from {min} to {max}.",
         "pin_digits": "A PIN is {length} digits.",
         "pin_wrong": "Wrong PIN. {left} tries left.",
-        "pin_locked": "Too many wrong PINs. Try again later.",
+        "pin_wrong_one": "Wrong PIN. 1 try left.",
+        "pin_locked": "Too many wrong PINs. Try again in {minutes} minutes.",
+        "pin_locked_one": "Too many wrong PINs. Try again in 1 minute.",
         "pin_again": "Enter the same PIN again to confirm.",
-        "pin_mismatch": "The PINs did not match. Choose a PIN.",
+        "pin_mismatch": "The PINs did not match.",
         "yes": "Yes",
         "no": "No",
         "confirm": "Confirm",
@@ -69,13 +71,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_long": "Weka herufi zisizozidi {max}.",
         "pattern": "Jibu hilo haliko katika muundo sahihi.",
         "constraint": "Jibu hilo haliruhusiwi.",
-        "date": "Weka tarehe kama SS/MM/MMMM.",
+        "date": "Andika tarehe kama siku, mwezi, mwaka, k.m. 21031990.",
         "date_range": "Weka tarehe kati ya {min} na {max}.",
         "pin_digits": "PIN ni tarakimu {length}.",
         "pin_wrong": "PIN si sahihi. Majaribio {left} yamebaki.",
-        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu baadaye.",
+        "pin_wrong_one": "PIN si sahihi. Jaribio 1 limebaki.",
+        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika {minutes}.",
+        "pin_locked_one": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika 1.",
         "pin_again": "Weka PIN ile ile tena kuthibitisha.",
-        "pin_mismatch": "PIN hazikulingana. Chagua PIN.",
+        "pin_mismatch": "PIN hazikulingana.",
         "yes": "Ndiyo",
         "no": "Hapana",
         "confirm": "Thibitisha",
@@ -122,7 +126,10 @@ LANGUAGE_NAMES = {
 }
 
 
-def message(language: str, key: str, **params: object) -> str:
-    """The built-in message `key` in `language` (English when missing), formatted."""
+def message(language: str, key: str, count: int | None = None, **params: object) -> str:
+    """The built-in message `key` in `language` (English when missing), formatted; with
+    `count` 1, its singular `<key>_one` where there is one ("1 try left")."""
+    if count == 1 and f"{key}_one" in MESSAGES["en"]:
+        key = f"{key}_one"
     text = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
     return text.format(**params) if params else text

@@ -49,7 +49,8 @@ def check_files(files: list[Path]) -> int:
         click.echo(str(problem), err=True)
     if problems:
         files_with = len({problem.path for problem in problems})
-        click.echo(f"{len(problems)} problems in {files_with} files", err=True)
+        plural = "s" if len(problems) > 1 else ""
+        click.echo(f"{len(problems)} problem{plural} in {files_with} file(s)", err=True)
         raise SystemExit(1)
     return len(flows)
 

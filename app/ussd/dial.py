@@ -29,7 +29,12 @@ def dial_command(
         msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"])
     except InvalidPhoneNumber as err:
         raise click.BadParameter(str(err), param_hint="--msisdn") from err
-    service_code, extra = current_app.extensions["menus"].split_dial(code)
+    catalog = current_app.extensions["menus"]
+    for path, result in catalog.results.items():
+        if result.problems:  # the other files are served; say why this one is not
+            click.echo(f"{path.name} is not served:", err=True)
+            click.echo("\n".join(f"  {problem}" for problem in result.problems), err=True)
+    service_code, extra = catalog.split_dial(code)
     post = _poster(url)
     path = f"/ussd/africastalking/{current_app.config['AT_CALLBACK_TOKEN']}"
     session_id, inputs, queued = f"dial-{uuid.uuid4().hex[:12]}", list(extra), list(replies)
