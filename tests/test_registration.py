@@ -43,9 +43,7 @@ def test_registered_caller_gets_the_services_menu_and_pin_works(app, client):
 def test_mismatched_pins_start_the_pin_again(app, client):
     phone = Handset(client, NEW)
     phone.walk("Wanjiku", "Thika", "4321")
-    assert phone.send("1111").startswith(
-        "CON The PINs did not match.\nChoose a 4-digit"
-    )
+    assert phone.send("1111").startswith("CON The PINs did not match.\nChoose a 4-digit")
     assert phone.send("2222").startswith("CON Enter the same PIN again")
     assert phone.send("2222").startswith("END Thank you Wanjiku")
 

@@ -92,7 +92,9 @@ class MenuCatalog:
             flow = None
         return Compiled(flow, sorted(set(problems)), sorted(set(warnings)))
 
-    def compile(self, paths: Iterable[Path]) -> tuple[dict[str, Flow], list[Problem], list[Problem]]:
+    def compile(
+        self, paths: Iterable[Path]
+    ) -> tuple[dict[str, Flow], list[Problem], list[Problem]]:
         """Compile files without installing them.
 
         Returns:
@@ -167,7 +169,9 @@ class MenuCatalog:
             self.results[path] = result = self.compile_file(path)
             _duplicate_ids(self.results)
             if result.problems:
-                kept = "the last valid version stays in service" if path in self._serving else "not served"
+                kept = "not served"
+                if path in self._serving:
+                    kept = "the last valid version stays in service"
                 log.error("%s: %s:\n%s", path.name, kept, "\n".join(map(str, result.problems)))
                 continue
             for warning in result.warnings:
@@ -259,7 +263,8 @@ def _duplicate_ids(results: dict[Path, Compiled]) -> None:
         for path in paths if len(paths) > 1 else []:
             result = results[path]
             others = ", ".join(p.name for p in paths if p != path)
-            problem = result.flow.source.problem(("id",), f"id {definition_id!r} is also used by {others}")
+            message = f"id {definition_id!r} is also used by {others}"
+            problem = result.flow.source.problem(("id",), message)
             if problem not in result.problems:
                 result.problems.append(problem)
 

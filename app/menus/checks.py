@@ -68,7 +68,8 @@ def _translation_problems(flow: Flow) -> list[Problem]:
     problems = []
     for language, locs in missing_by_language(flow).items():
         for loc in locs:
-            problems.append(flow.source.problem(loc, f"no {language!r} text (`languages` declares it)"))
+            message = f"no {language!r} text (`languages` declares it)"
+            problems.append(flow.source.problem(loc, message))
     return problems
 
 
@@ -115,8 +116,10 @@ def _unquoted_booleans(node: object, loc: Loc = ()) -> list[tuple[Loc, str]]:
         if mark.plain_text in YAML11_BOOLEANS:
             text = mark.plain_text
             found.append(
-                ((*loc, key), f'write "{text}" in quotes: unquoted, other YAML tools read it '
-                 "as true/false")
+                (
+                    (*loc, key),
+                    f'write "{text}" in quotes: unquoted, other YAML tools read it as true/false',
+                )
             )
         found += _unquoted_booleans(value, (*loc, key))
     return found

@@ -117,7 +117,8 @@ def _unknown_names(flow: Flow) -> list[Problem]:
         loc = ("on_complete", index, "sms")
         found += [(flow.text_loc(loc, sms, lang), t) for lang, t in texts.items()]
     for index, expressions in enumerate(flow.on_complete_store):
-        found += [(("on_complete", index, "store", name), e) for name, e in expressions.items() if e]
+        loc = ("on_complete", index, "store")
+        found += [((*loc, name), e) for name, e in expressions.items() if e]
     problems, reported = [], set()
     for loc, compiled in found:
         for name in sorted(unknown_names([compiled], set(flow.questions))):

@@ -75,7 +75,8 @@ class Question(State):
         if spec.choices:
             choices, base = spec.choices, (*self.loc, "choices")
         else:
-            choices, base = lists.get(spec.choices_from or "", []), ("choice_lists", spec.choices_from)
+            choices = lists.get(spec.choices_from or "", [])
+            base = ("choice_lists", spec.choices_from)
         compiled = []
         for index, choice in enumerate(choices):
             loc = (*base, index)
@@ -186,7 +187,8 @@ class Flow:
         wanted = [
             name
             for name in template.names
-            if name in context and name in self.questions
+            if name in context
+            and name in self.questions
             and self.questions[name].spec.type in CHOICE_TYPES
         ]
         if not wanted:

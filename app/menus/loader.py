@@ -194,12 +194,15 @@ def _describe(source: Source, data: dict, loc: Loc, error: dict) -> Problem:
         return source.problem(loc, f"unknown field {loc[-1]!r}{suggest(loc[-1], fields)}")
     if kind == "literal_error" and loc[-1] == "type":
         given = error.get("input")
-        types = error["ctx"]["expected"].replace("'", "").split(", ")
-        types = [t.split(" or ")[-1] for t in types] + [t.split(" or ")[0] for t in types]
-        message = f"unknown type {given!r}{suggest(given, types)}"
+        message = f"unknown type {given!r}{suggest(given, _expected(error))}"
     elif kind == "missing":
         message = f"`{loc[-1]}` is required here"
     return source.problem(loc, message)
+
+
+def _expected(error: dict) -> list[str]:
+    """The values a Literal allows, from pydantic's "'a', 'b' or 'c'"."""
+    return [t.strip("' ") for t in error["ctx"]["expected"].replace(" or ", ", ").split(",")]
 
 
 def _fields_at(data: dict, loc: Loc) -> list[str]:
@@ -222,7 +225,7 @@ def _repair(data: dict, errors: list[dict]) -> bool:
         key = loc[-1] if loc else None
         if error["type"] == "literal_error" and key == "type" and isinstance(parent, dict):
             given = str(parent.get("type"))
-            types = [t.strip("' ") for t in error["ctx"]["expected"].replace(" or ", ", ").split(",")]
+            types = _expected(error)
             close = difflib.get_close_matches(given, types, n=1, cutoff=0.6)
             parent["type"] = close[0] if close else "text"
             repaired = True

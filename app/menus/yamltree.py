@@ -181,5 +181,6 @@ def _reworded(err: yaml.MarkedYAMLError, text: str) -> YamlProblem:
             f"check the indentation of line {line}: it lines up with no key above it",
         )
     if "found unexpected end of stream" in problem or "unexpected end" in problem:
-        return YamlProblem(line, column, f"a quote or bracket opened before line {line} is not closed")
+        message = f"a quote or bracket opened before line {line} is not closed"
+        return YamlProblem(line, column, message)
     return YamlProblem(line, column, problem)

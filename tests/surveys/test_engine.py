@@ -163,7 +163,8 @@ def test_dates_are_day_first_and_bounded(app, client):
     to_gender(phone)
     phone.send("Baringo")
     phone.send("1,2")
-    assert phone.send("31022025").startswith("CON Enter the date as day, month, year, e.g. 21031990.")
+    wrong = phone.send("31022025")
+    assert wrong.startswith("CON Enter the date as day, month, year, e.g. 21031990.")
     assert phone.send("01011990").startswith("CON Enter a date from ")
     assert phone.send(PLANTED_ON.strftime("%d/%m/%Y")).startswith("CON Do you irrigate?")
 
