@@ -63,18 +63,23 @@ def check_files(files: list[Path]) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write Mermaid text here (and an .svg beside it when graphviz is installed).",
 )
+@click.option("--language", "-l", help="Label questions and choices in this language.")
 @with_appcontext
-def graph(definition_id: str, output: Path | None) -> None:
-    """Draw DEFINITION_ID's flow (Mermaid, and SVG where graphviz is installed)."""
+def graph(definition_id: str, output: Path | None, language: str | None) -> None:
+    """Draw every path a caller can take through DEFINITION_ID (Mermaid, and SVG where
+    graphviz is installed), labelled in LANGUAGE (default: the definition's first)."""
     flow = _flow(definition_id)
-    text = mermaid(flow)
+    if language is not None and language not in flow.languages:
+        known = ", ".join(flow.languages)
+        raise click.BadParameter(f"{definition_id} has no {language!r} (it has {known})")
+    text = mermaid(flow, language)
     if output is None:
-        click.echo(text)
+        click.echo(text, nl=False)
         return
     output.write_text(text)
     click.echo(f"wrote {output}")
     if graphviz_available():
-        write_svg(flow, output.with_suffix(".svg"))
+        write_svg(flow, output.with_suffix(".svg"), language)
         click.echo(f"wrote {output.with_suffix('.svg')}")
     else:
         click.echo("no SVG: graphviz is not installed", err=True)

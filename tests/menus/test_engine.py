@@ -130,11 +130,35 @@ def test_graph_draws_the_compiled_flow_with_its_conditions(runner, tmp_path):
     result = runner.invoke(args=["menus", "graph", "harvest"])
     assert result.exit_code == 0
     assert "stateDiagram-v2" in result.output
-    assert "acres --> large_farm: answered [acres > 10]" in result.output
-    assert "acres --> thanks: answered" in result.output
+    assert "acres --> large_farm: acres > 10" in result.output
+    assert "acres --> thanks\n" in result.output
     written = tmp_path / "harvest.md"
     assert runner.invoke(args=["menus", "graph", "harvest", "-o", str(written)]).exit_code == 0
-    assert written.read_text().startswith("---\nharvest\n---\nstateDiagram-v2")
+    assert written.read_text().startswith("---\ntitle: harvest (en)\n---\nstateDiagram-v2")
+
+
+def test_graph_shows_every_path_a_caller_can_take_in_a_chosen_language(app_factory, tmp_path):
+    (tmp_path / "sale.yaml").write_text(
+        "id: sale\nkind: survey\nservice_codes: ['*7#']\nlanguages: [en, sw]\nquestions:\n"
+        "  - id: consent\n    type: consent\n    label: {en: Agree?, sw: Unakubali?}\n"
+        "    next: sold\n"
+        "  - id: sold\n    type: yes_no\n    label: {en: Sold?, sw: Uliuza?}\n    next: price\n"
+        "  - id: price\n    type: number\n    relevant: sold\n    label: {en: Price?, sw: Bei?}\n"
+        "    next: total\n"
+        "  - id: total\n    type: calculate\n    calculation: price or 0\n    next: thanks\n"
+        "  - id: thanks\n    type: message\n    label: {en: Thanks, sw: Asante}\n"
+    )
+    runner = app_factory(MENUS_DIR=str(tmp_path)).test_cli_runner()
+    result = runner.invoke(args=["menus", "graph", "sale", "--language", "sw"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert '  state "Unakubali?" as consent' in lines  # labels, not ids
+    assert "  consent --> [*]: Hapana, asante" in lines  # declining ends the survey
+    assert "  sold --> total: skips price: not (sold)" in lines  # a false `relevant`
+    assert "  thanks --> [*]" in lines  # the end
+    assert not any("classDef" in line or "active" in line for line in lines)
+    wrong = runner.invoke(args=["menus", "graph", "sale", "--language", "fr"])
+    assert wrong.exit_code == 2 and "has no 'fr'" in wrong.output
 
 
 def test_translations_lists_what_a_language_lacks(runner):
