@@ -141,6 +141,35 @@ def _compiled_template(source: str) -> Any:
     return ENV.from_string(source)
 
 
+_NUMERIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
+_NUMERIC_FILTERS = frozenset({"int", "float", "round", "abs", "sum", "length", "count"})
+
+
+def is_numeric(source: str) -> bool:
+    """Whether an expression's value is a number by its form: arithmetic (`price * bags`),
+    a number, a numeric filter (`|int`, `|length`), or `a or b` / `a if c else b` with
+    numeric sides. Used where a value's type must be declared (FLOIP exports)."""
+    try:
+        tree = ENV.parse("{{ " + xlsform_to_jinja(source) + " }}")
+    except TemplateError:
+        return False
+    return _numeric_node(tree.body[0].nodes[0])
+
+
+def _numeric_node(node: nodes.Node) -> bool:
+    if isinstance(node, (*_NUMERIC, nodes.Neg, nodes.Pos)):
+        return True
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if isinstance(node, nodes.Filter):
+        return node.name in _NUMERIC_FILTERS
+    if isinstance(node, nodes.Or | nodes.And):
+        return _numeric_node(node.left) and _numeric_node(node.right)
+    if isinstance(node, nodes.CondExpr):
+        return _numeric_node(node.expr1) and (node.expr2 is None or _numeric_node(node.expr2))
+    return False
+
+
 def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) -> set[str]:
     """Names used by `compiled` that are neither question ids nor built-ins."""
     used: set[str] = set()

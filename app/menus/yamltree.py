@@ -167,6 +167,14 @@ def _reworded(err: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     if "\t" in source_line[: column + 1] or "cannot start any token" in problem:
         if "\t" in source_line:
             return YamlProblem(line, column, "indent with spaces, not tabs")
+    if "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+        opened = err.context_mark.line + 1 if err.context_mark else line
+        return YamlProblem(
+            line,
+            column,
+            f"a `{{…}}` or `[…]` opened on line {opened} is not closed: check for "
+            "a missing comma or bracket (or quote a text that contains one)",
+        )
     if "mapping values are not allowed" in problem:
         return YamlProblem(
             line,
