@@ -107,3 +107,45 @@ def test_outbox_sweep_delivers_rows_left_pending(app, runner):
     assert "enqueued 1 deliveries" in runner.invoke(args=["outbox", "sweep"]).output
     [row] = outbox_rows(app)
     assert row.status == "sent" and row.result["message"] == "left behind"
+
+
+def test_dial_saves_the_walk_as_a_conversation_test_that_passes(app_factory, tmp_path):
+    from tests.test_transcripts import Player
+
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    (menus / "taste.yaml").write_text(
+        "id: taste\nkind: survey\nservice_codes: ['*384*70#']\nlanguages: [en, sw]\n"
+        "questions:\n"
+        "  - id: fruit\n    type: choice\n    randomize: true\n"
+        "    label: {en: Which fruit?, sw: Tunda gani?}\n    choices:\n"
+        "      - {value: mango, label: {en: Mango, sw: Embe}}\n"
+        "      - {value: orange, label: {en: Orange, sw: Chungwa}}\n    next: why\n"
+        "  - id: why\n    type: text\n"
+        "    label: {en: 'Why {{ fruit }}?', sw: 'Kwa nini {{ fruit }}?'}\n"
+        "    next: thanks\n"
+        "  - id: thanks\n    type: message\n    label: {en: Thanks, sw: Asante}\n"
+    )
+    app = app_factory(MENUS_DIR=str(menus))
+    saved = tmp_path / "taste.txt"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "dial",
+            "*384*70#",
+            "--msisdn",
+            "0700000123",
+            "--reply",
+            "1",
+            "--reply",
+            "sweet",
+            "--save-transcript",
+            str(saved),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    text = saved.read_text()
+    assert "dial *384*70# from +254700000123\n" in text
+    assert "\nchoose " in text and "\nsend sweet\n" in text  # an option by its label
+    assert "run taste +254700000123 completed" in text and "answer taste" in text
+    assert "name this walk taste.en.txt" in result.stderr
+    Player(app_factory(MENUS_DIR=str(menus)), saved).play()  # it replays, options shuffled

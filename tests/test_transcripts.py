@@ -294,7 +294,19 @@ def test_every_survey_language_has_a_transcript(app):
         for language in flow.languages
     }
     covered = {name_parts(path)[:2] for path in FILES}
-    assert sorted(wanted - covered) == []
+    missing = sorted(wanted - covered)
+    assert not missing, "\n".join(how_to_record(flows[d], language) for d, language in missing)
+
+
+def how_to_record(flow, language: str) -> str:
+    """Which transcript file to add, and the command that records it."""
+    code = (flow.definition.service_codes or ["CODE"])[0]
+    path = f"tests/transcripts/{flow.id}.{language}.txt"
+    return (
+        f"add {path}: answer the survey in {language!r} with `.venv/bin/flask --app manage "
+        f"dial '{code}' --msisdn 0700000123 --save-transcript {path}` (README: Conversation "
+        "tests)"
+    )
 
 
 def test_every_transcript_names_a_definition_and_one_of_its_languages(app):
