@@ -158,15 +158,18 @@ _INDENTATION = (
 )
 
 
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _reworded(err: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     mark = err.problem_mark or err.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = err.problem or str(err)
     lines = text.splitlines()
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in source_line[: column + 1] or "cannot start any token" in problem:
-        if "\t" in source_line:
-            return YamlProblem(line, column, "indent with spaces, not tabs")
+    tabbed = next((n for n, text in enumerate(lines, 1) if "\t" in _indent(text)), None)
+    if tabbed is not None and tabbed <= line + 1:
+        return YamlProblem(tabbed, 1, "indent with spaces, not tabs")
     if "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
         opened = err.context_mark.line + 1 if err.context_mark else line
         return YamlProblem(
