@@ -30,7 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
     from app import actions, celery_app, cli, directors, interrogators, menus, sessions
-    from app.extensions import db, migrate
+    from app.extensions import db
     from app.settings import require_secrets
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
@@ -45,7 +45,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     for noisy in ("transitions", "celery.app.trace"):  # a line per state change, per task
         logging.getLogger(noisy).setLevel(logging.WARNING)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     from app import sqlite  # noqa: F401 - registers the SQLite connection hooks
 
     sessions.init_app(app)

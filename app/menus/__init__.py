@@ -95,16 +95,24 @@ class MenuCatalog:
     def compile(
         self, paths: Iterable[Path]
     ) -> tuple[dict[str, Flow], list[Problem], list[Problem]]:
-        """Compile files without installing them.
+        """Compile files without installing them (a file unchanged since `load` is not
+        compiled again).
 
         Returns:
             (flows by id of the files without problems, problems, warnings).
         """
-        results = {path: self.compile_file(path) for path in paths}
+        results = {path: self._result(Path(path)) for path in paths}
         _duplicate_ids(results)
         flows = {r.flow.id: r.flow for r in results.values() if r.servable is not None}
         problems = [p for result in results.values() for p in result.problems]
         return flows, problems, [w for result in results.values() for w in result.warnings]
+
+    def _result(self, path: Path) -> Compiled:
+        known = self.results.get(path)
+        stat = path.stat()
+        if known is not None and self._files.get(path) == (stat.st_mtime_ns, stat.st_size):
+            return known
+        return self.compile_file(path)
 
     def load(self, strict: bool = True) -> list[Problem]:
         """Compile every file and install the ones without problems.

@@ -61,11 +61,14 @@ def commit_and_dispatch() -> int:
         return 0  # this request never touched the database: nothing to commit
     ids = db.session.info.pop(_PENDING_KEY, [])
     db.session.commit()
+    if not ids:
+        return 0
+    from app.celery_app import celery_for
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
     # Without a broker (the embedded default) the task runs here and now: calling it skips
     # Celery's eager tracing, which costs more than sending to a development backend.
-    in_process = current_app.extensions["celery"].conf.task_always_eager
+    in_process = celery_for(current_app._get_current_object()).conf.task_always_eager
     for outbox_id in ids:
         if in_process:
             deliver(outbox_id)

@@ -22,7 +22,6 @@ from typing import IO, Any
 
 import pycountry
 from flask import current_app
-from openpyxl import Workbook
 from sqlalchemy import Select, select
 
 from app.extensions import db
@@ -194,6 +193,8 @@ def write_csv(flow: Flow, runs: Runs, path: Path | str | IO[str]) -> None:
 def write_xlsx(flow: Flow, runs: Runs, path: Path | str | IO[bytes]) -> None:
     """Write the respondent table (sheet "responses", times in UTC) and the exported
     questions (sheet "questions": id, type, one label column per language)."""
+    from openpyxl import Workbook  # only this export needs it
+
     header, rows = respondent_table(flow, runs)
     book = Workbook()
     sheet = book.active

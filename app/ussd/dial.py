@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 import click
-import requests
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -125,6 +124,8 @@ def _handset(body: str) -> str:
 
 def _poster(url: str | None):  # noqa: ANN202 - (path, form) -> (status, body)
     if url:
+        import requests  # only a dial to a running server needs it
+
         session = requests.Session()
 
         def post(path: str, form: dict) -> tuple[int, str]:
