@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateError, Undefined, meta, nodes
+from jinja2 import ChainableUndefined, TemplateError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.money import amount_text
@@ -52,7 +52,12 @@ def xlsform_to_jinja(source: str) -> str:
 
 
 def _names(tree: nodes.Template) -> set[str]:
-    return set(meta.find_undeclared_variables(tree))
+    """Names a template or expression reads that it does not set itself (loop variables,
+    `set`): a walk of the parse tree, much cheaper than `jinja2.meta`'s code generation."""
+    read, bound = set(), set()
+    for name in tree.find_all(nodes.Name):
+        (read if name.ctx == "load" else bound).add(name.name)
+    return read - bound
 
 
 class Expression:
