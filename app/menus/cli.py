@@ -32,7 +32,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         p for path in paths for p in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     ]
     count = check_files(files or catalog.paths())
-    click.echo(f"ok: {count} definitions, no problems")
+    click.echo(f"ok: {count} definition{'' if count == 1 else 's'}, no problems")
 
 
 def check_files(files: list[Path]) -> int:
