@@ -286,16 +286,35 @@ def test_transcript(shipped, path):
 
 
 def test_every_survey_language_has_a_transcript(app):
-    flows = app.extensions["menus"].flows
+    missing = missing_transcripts(app.extensions["menus"].flows, FILES)
+    assert not missing, "\n".join(missing)
+
+
+def test_a_survey_without_transcripts_is_told_which_files_to_record(app_factory, tmp_path):
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    sample = Path(__file__).parent.parent / "examples" / "harvest_survey.yaml"
+    (menus / "harvest.yaml").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    flows = app_factory(MENUS_DIR=str(menus)).extensions["menus"].flows
+    record = (
+        "add tests/transcripts/harvest.{0}.txt: answer the survey in '{0}' with "
+        "`.venv/bin/flask --app manage dial '*384*12#' --msisdn 0700000123 "
+        "--save-transcript tests/transcripts/harvest.{0}.txt` (README: Conversation tests)"
+    )
+    assert missing_transcripts(flows, []) == [record.format("en"), record.format("sw")]
+    assert missing_transcripts(flows, [Path("harvest.en.txt")]) == [record.format("sw")]
+
+
+def missing_transcripts(flows, files: list[Path]) -> list[str]:
+    """For each (survey, declared language) no file covers: which file to add, and how."""
     wanted = {
         (flow.id, language)
         for flow in flows.values()
         if flow.definition.kind == "survey"
         for language in flow.languages
     }
-    covered = {name_parts(path)[:2] for path in FILES}
-    missing = sorted(wanted - covered)
-    assert not missing, "\n".join(how_to_record(flows[d], language) for d, language in missing)
+    covered = {name_parts(path)[:2] for path in files}
+    return [how_to_record(flows[d], language) for d, language in sorted(wanted - covered)]
 
 
 def how_to_record(flow, language: str) -> str:
