@@ -149,3 +149,23 @@ def test_dial_saves_the_walk_as_a_conversation_test_that_passes(app_factory, tmp
     assert "run taste +254700000123 completed" in text and "answer taste" in text
     assert "name this walk taste.en.txt" in result.stderr
     Player(app_factory(MENUS_DIR=str(menus)), saved).play()  # it replays, options shuffled
+
+
+def test_dial_says_when_the_walk_to_save_was_turned_away(app_factory, tmp_path):
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    (menus / "once.yaml").write_text(
+        "id: once\nkind: survey\nservice_codes: ['*384*71#']\nrepeatable: false\n"
+        "questions:\n  - id: bye\n    type: message\n    label: Thanks\n"
+    )
+    runner = app_factory(MENUS_DIR=str(menus)).test_cli_runner()
+    first, second = tmp_path / "once.en.txt", tmp_path / "once.en.again.txt"
+    dial = ["dial", "*384*71#", "--msisdn", "0700000123", "--save-transcript"]
+    result = runner.invoke(args=[*dial, str(first)])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert "run once +254700000123 completed" in first.read_text()
+    # the same caller again: a survey answered once per caller turns them away
+    result = runner.invoke(args=[*dial, str(second)])
+    assert result.exit_code == 0, result.output
+    assert "this walk started no survey: +254700000123 was turned away" in result.stderr
+    assert "from a number that has not answered" in result.stderr

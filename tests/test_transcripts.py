@@ -298,11 +298,12 @@ def test_a_survey_without_transcripts_is_told_which_files_to_record(app_factory,
     flows = app_factory(MENUS_DIR=str(menus)).extensions["menus"].flows
     record = (
         "add tests/transcripts/harvest.{0}.txt: answer the survey in '{0}' with "
-        "`.venv/bin/flask --app manage dial '*384*12#' --msisdn 0700000123 "
+        "`.venv/bin/flask --app manage dial '*384*12#' --msisdn {1} "
         "--save-transcript tests/transcripts/harvest.{0}.txt` (README: Conversation tests)"
     )
-    assert missing_transcripts(flows, []) == [record.format("en"), record.format("sw")]
-    assert missing_transcripts(flows, [Path("harvest.en.txt")]) == [record.format("sw")]
+    english, swahili = record.format("en", "0700000100"), record.format("sw", "0700000101")
+    assert missing_transcripts(flows, []) == [english, swahili]
+    assert missing_transcripts(flows, [Path("harvest.en.txt")]) == [swahili]
 
 
 def missing_transcripts(flows, files: list[Path]) -> list[str]:
@@ -318,12 +319,14 @@ def missing_transcripts(flows, files: list[Path]) -> list[str]:
 
 
 def how_to_record(flow, language: str) -> str:
-    """Which transcript file to add, and the command that records it."""
+    """Which transcript file to add, and the command that records it (a number per
+    language: a survey answered once per caller turns a second walk away)."""
     code = (flow.definition.service_codes or ["CODE"])[0]
     path = f"tests/transcripts/{flow.id}.{language}.txt"
+    msisdn = f"07000001{list(flow.languages).index(language):02d}"
     return (
         f"add {path}: answer the survey in {language!r} with `.venv/bin/flask --app manage "
-        f"dial '{code}' --msisdn 0700000123 --save-transcript {path}` (README: Conversation "
+        f"dial '{code}' --msisdn {msisdn} --save-transcript {path}` (README: Conversation "
         "tests)"
     )
 

@@ -107,6 +107,20 @@ def _save(transcript: Transcript, path: Path, code: str, network: str) -> None:
     hint = name_hint(path, definition, language)
     if hint:
         click.echo(hint, err=True)
+    flows = current_app.extensions["menus"].flows.values()
+    survey = any(
+        flow.definition.kind == "survey"
+        and transcript.service_code in flow.definition.service_codes
+        for flow in flows
+    )
+    if survey and definition is None and transcript.refused:
+        click.echo(
+            f"this walk started no survey: {transcript.msisdn} was turned away (a survey "
+            "answered once per caller refuses a second time); the transcript test replays it "
+            "on a fresh database, so record it again from a number that has not answered "
+            "(another --msisdn)",
+            err=True,
+        )
     if network != "63902":
         click.echo("the transcript test plays screens as network 63902 (160 characters)", err=True)
 

@@ -51,6 +51,12 @@ class Transcript:
         self.lines.append(f"dial {self.service_code} from {self.msisdn}")
         self.lines += [f"send {digits}" for digits in extra]
 
+    @property
+    def refused(self) -> bool:
+        """Whether the first screen ended the session (nothing was asked)."""
+        screens = [line for line in self.lines if line.startswith("expect ")]
+        return len(screens) == 1 and screens[0].startswith("expect END ")
+
     def screen(self, body: str, shuffled: bool = False) -> None:
         """`expect` the whole screen; for options in random order, its text and then
         `see` each option's label (their numbers differ from caller to caller)."""
