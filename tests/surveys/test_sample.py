@@ -26,3 +26,13 @@ def test_the_sample_reads_as_a_swahili_caller_expects(app_factory, tmp_path):
     assert phone.send("1").startswith("CON Bei kwa gunia (KES)?")
     # 50 bags at KES 3,000: the amount reads as everywhere else
     assert phone.send("3000") == "END Asante! Mauzo yako: KES 150,000."
+
+
+def test_the_sample_thanks_a_caller_who_sold_nothing_without_a_dangling_space(
+    app_factory, tmp_path
+):
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    shutil.copy(SAMPLE, menus / "harvest.yaml")
+    phone = Handset(app_factory(MENUS_DIR=str(menus)).test_client(), "+254700000125", "*384*12#")
+    assert phone.walk("1", "1", "2", "10", "2") == "END Thank you!"
