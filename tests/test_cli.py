@@ -169,3 +169,32 @@ def test_dial_says_when_the_walk_to_save_was_turned_away(app_factory, tmp_path):
     assert result.exit_code == 0, result.output
     assert "this walk started no survey: +254700000123 was turned away" in result.stderr
     assert "from a number that has not answered" in result.stderr
+
+
+def test_dial_to_a_running_server_does_not_claim_a_broken_edit_is_unserved(app_factory, tmp_path):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    tip = menus / "tip.yaml"
+    tip.write_text(
+        "id: tip\nservice_codes: ['*384*72#']\nquestions:\n"
+        "  - id: tip\n    type: message\n    label: Water early.\n"
+    )
+    server = make_server("127.0.0.1", 0, app_factory(MENUS_DIR=str(menus)), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tip.write_text(tip.read_text().replace("type: message", "type: mesage"))
+        runner = app_factory(MENUS_DIR=str(menus), MENUS_REQUIRED=False).test_cli_runner()
+        url = f"http://127.0.0.1:{server.server_port}"
+        result = runner.invoke(args=["dial", "*384*72#", "--url", url])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert "Water early." in result.stdout  # the version the server started with
+    assert "tip.yaml has problems (a hot-reloading server serves its last valid version)" in (
+        result.stderr
+    )
+    assert "not served" not in result.stderr

@@ -44,7 +44,10 @@ def dial_command(
     catalog = current_app.extensions["menus"]
     for path, result in catalog.results.items():
         if result.problems:  # the other files are served; say why this one is not
-            click.echo(f"{path.name} is not served:", err=True)
+            served = "is not served"
+            if url:  # a server with hot reload keeps a broken edit's last valid version
+                served = "has problems (a hot-reloading server serves its last valid version)"
+            click.echo(f"{path.name} {served}:", err=True)
             click.echo("\n".join(f"  {problem}" for problem in result.problems), err=True)
     service_code, extra = catalog.split_dial(code)
     post = _poster(url)
