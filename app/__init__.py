@@ -31,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """
     from app import actions, celery_app, cli, directors, interrogators, logs, menus, sessions
     from app.database import engine_options
-    from app.extensions import db, migrate
+    from app.extensions import db
     from app.settings import require_settings
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
@@ -45,7 +45,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     from app import sqlite  # noqa: F401 - registers the SQLite connection hooks
 
     sessions.init_app(app)

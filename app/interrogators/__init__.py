@@ -62,9 +62,9 @@ class Ask:
         """The question's label rendered in the caller's language."""
         return self.question.flow.text(self.question.label, self.language, self.context)
 
-    def msg(self, key: str, **params: object) -> str:
-        """A built-in message in the caller's language."""
-        return message(self.language, key, **params)
+    def msg(self, key: str, count: int | None = None, **params: object) -> str:
+        """A built-in message in the caller's language (`count` picks a singular)."""
+        return message(self.language, key, count, **params)
 
     def scratch(self) -> dict[str, Any]:
         """This question's working data in the session (cleared when it is answered)."""

@@ -81,9 +81,9 @@ class MultiChoiceInterrogator(Interrogator):
             labels = [label for _key, label, value in options if value in chosen]
             text = ask.msg("chosen", chosen=", ".join(labels)) + "\n" + text
         choices = as_choices(options)
-        if chosen:
+        if chosen:  # on every page: the caller needs it to finish
             choices += (Choice(str(len(options) + 1), ask.msg("done")),)
-        return Prompt(text, choices, language=ask.language)
+        return Prompt(text, choices, pinned=1 if chosen else 0, language=ask.language)
 
     def parse(self, ask: Ask, raw: str) -> Any:
         options = visible_options(ask)

@@ -19,13 +19,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pattern": "That answer is not in the right form.",
         "controls": "Use only letters, digits, spaces and punctuation.",
         "constraint": "That answer is not allowed.",
-        "date": "Enter a date as DD/MM/YYYY.",
+        "date": "Enter the date as day, month, year, e.g. 21031990.",
         "date_range": "Enter a date from {min} to {max}.",
         "pin_digits": "A PIN is {length} digits.",
         "pin_wrong": "Wrong PIN. {left} tries left.",
-        "pin_locked": "Too many wrong PINs. Try again later.",
+        "pin_wrong_one": "Wrong PIN. 1 try left.",
+        "pin_locked": "Too many wrong PINs. Try again in {minutes} minutes.",
+        "pin_locked_one": "Too many wrong PINs. Try again in 1 minute.",
         "pin_again": "Enter the same PIN again to confirm.",
-        "pin_mismatch": "The PINs did not match. Choose a PIN.",
+        "pin_mismatch": "The PINs did not match.",
         "pin_trivial": "That PIN is easy to guess: no repeats or sequences like 1111 or 1234.",
         "yes": "Yes",
         "no": "No",
@@ -79,13 +81,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pattern": "Jibu hilo haliko katika muundo sahihi.",
         "controls": "Tumia herufi, tarakimu, nafasi na alama za uandishi pekee.",
         "constraint": "Jibu hilo haliruhusiwi.",
-        "date": "Weka tarehe kama SS/MM/MMMM.",
+        "date": "Andika tarehe kama siku, mwezi, mwaka, k.m. 21031990.",
         "date_range": "Weka tarehe kati ya {min} na {max}.",
         "pin_digits": "PIN ni tarakimu {length}.",
         "pin_wrong": "PIN si sahihi. Majaribio {left} yamebaki.",
-        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu baadaye.",
+        "pin_wrong_one": "PIN si sahihi. Jaribio 1 limebaki.",
+        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika {minutes}.",
+        "pin_locked_one": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika 1.",
         "pin_again": "Weka PIN ile ile tena kuthibitisha.",
-        "pin_mismatch": "PIN hazikulingana. Chagua PIN.",
+        "pin_mismatch": "PIN hazikulingana.",
         "pin_trivial": "PIN hiyo ni rahisi kubahatisha: isirudie wala kufuatana kama 1111 au 1234.",
         "yes": "Ndiyo",
         "no": "Hapana",
@@ -138,7 +142,10 @@ LANGUAGE_NAMES = {
 }
 
 
-def message(language: str, key: str, **params: object) -> str:
-    """The built-in message `key` in `language` (English when missing), formatted."""
+def message(language: str, key: str, count: int | None = None, **params: object) -> str:
+    """The built-in message `key` in `language` (English when missing), formatted; with
+    `count` 1, its singular `<key>_one` where there is one ("1 try left")."""
+    if count == 1 and f"{key}_one" in MESSAGES["en"]:
+        key = f"{key}_one"
     text = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
     return text.format(**params) if params else text

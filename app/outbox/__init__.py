@@ -68,11 +68,14 @@ def dispatch(ids: list[int]) -> None:
 
     A delivery that fails here is left pending for the sweep; it never undoes the commit.
     """
+    if not ids:
+        return
+    from app.celery_app import celery_for
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
     # Without a broker (the embedded default) the task runs here and now: calling it skips
     # Celery's eager tracing, which costs more than sending to a development backend.
-    in_process = current_app.extensions["celery"].conf.task_always_eager
+    in_process = celery_for(current_app._get_current_object()).conf.task_always_eager
     for outbox_id in ids:
         try:
             if in_process:

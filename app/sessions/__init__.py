@@ -2,10 +2,10 @@
 
 import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-import fakeredis
 import redis
 from flask import Flask
 from redis.backoff import NoBackoff
@@ -52,7 +52,37 @@ def claim_embedded_store(instance_path: str) -> None:
     _embedded_claim = claim
 
 
-def make_redis(app: Flask) -> redis.Redis:
+class EmbeddedRedis:
+    """The embedded default, an in-process fakeredis, built on first use: commands that
+    never touch a session (`flask menus ...`) skip importing it."""
+
+    def __init__(self) -> None:
+        self._client: Any = None
+
+    def client(self) -> Any:
+        if self._client is None:
+            import fakeredis
+
+            self._client = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client(), name)
+
+    def register_script(self, script: str) -> Callable[..., Any]:
+        """A Lua script registered on the client when first run (SessionStore registers
+        its scripts at start-up)."""
+        registered: list[Any] = []
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if not registered:
+                registered.append(self.client().register_script(script))
+            return registered[0](*args, **kwargs)
+
+        return run
+
+
+def make_redis(app: Flask) -> "redis.Redis | EmbeddedRedis":
     """A Redis client with short socket timeouts and a small, explicit retry budget.
 
     `REDIS_URL` unset means the embedded default: an in-process fakeredis, for one process
@@ -65,7 +95,7 @@ def make_redis(app: Flask) -> redis.Redis:
     url = app.config.get("REDIS_URL")
     if not url:
         claim_embedded_store(app.instance_path)
-        return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+        return EmbeddedRedis()
     timeout = app.config["REDIS_SOCKET_TIMEOUT_SECONDS"]
     return redis.Redis.from_url(
         url,
