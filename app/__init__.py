@@ -29,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ConfigurationError: a required secret is missing (the message names it).
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, celery_app, cli, directors, interrogators, mail, menus, sessions
     from app.extensions import db, migrate
     from app.settings import require_secrets
     from app.surveys.views import bp as surveys_bp
@@ -50,6 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     sessions.init_app(app)
     celery_app.init_app(app)
+    mail.init_app(app)
     actions.init_app(app)
     interrogators.init_app(app)
     menus.init_app(app)

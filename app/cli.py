@@ -5,12 +5,21 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.directors.cli import directors_cli
+    from app.mail.cli import mail_cli
     from app.menus.cli import menus_cli
     from app.outbox.cli import outbox_cli
     from app.seed import seed_command
     from app.surveys.cli import surveys_cli
     from app.ussd.dial import dial_command
 
-    commands = (directors_cli, menus_cli, outbox_cli, surveys_cli, seed_command, dial_command)
+    commands = (
+        directors_cli,
+        mail_cli,
+        menus_cli,
+        outbox_cli,
+        surveys_cli,
+        seed_command,
+        dial_command,
+    )
     for command in commands:
         app.cli.add_command(command)
