@@ -74,6 +74,8 @@ class Config:
         self.MAIL_USE_TLS = env("MAIL_USE_TLS", "0") == "1"
         self.MAIL_USE_SSL = env("MAIL_USE_SSL", "0") == "1"
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT_SECONDS", 10)
+        # A voicemail's email waits this long for its transcript before going without one.
+        self.VOICEMAIL_TRANSCRIPT_WAIT_SECONDS = _int("VOICEMAIL_TRANSCRIPT_WAIT_SECONDS", 300)
         self.MENUS_DIR = env("MENUS_DIR", str(BASE_DIR / "app" / "menus"))
         # Reload edited definitions without a restart (default: on in debug mode only).
         self.MENUS_HOT_RELOAD = {"1": True, "0": False}.get(env("MENUS_HOT_RELOAD", ""))

@@ -30,6 +30,11 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
+            "hotline-voicemails": {
+                "task": "app.hotline.tasks.send_due_voicemails",
+                "schedule": 60.0,
+            },
+            "hotline-reminders": {"task": "app.hotline.tasks.send_reminders", "schedule": 300.0},
         },
     )
     celery.set_default()
