@@ -76,6 +76,9 @@ class Config:
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT_SECONDS", 10)
         # A voicemail's email waits this long for its transcript before going without one.
         self.VOICEMAIL_TRANSCRIPT_WAIT_SECONDS = _int("VOICEMAIL_TRANSCRIPT_WAIT_SECONDS", 300)
+        # The USSD code the call centre's SMS offers unknown callers (and tells lapsed
+        # subscribers to renew on).
+        self.CALLCENTRE_USSD_CODE = env("CALLCENTRE_USSD_CODE", "*384*2#")
         self.MENUS_DIR = env("MENUS_DIR", str(BASE_DIR / "app" / "menus"))
         # Reload edited definitions without a restart (default: on in debug mode only).
         self.MENUS_HOT_RELOAD = {"1": True, "0": False}.get(env("MENUS_HOT_RELOAD", ""))

@@ -30,6 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
     from app import actions, celery_app, cli, directors, interrogators, mail, menus, sessions
+    from app.callcentre.views import bp as callcentre_bp
     from app.extensions import db, migrate
     from app.hotline.views import bp as hotline_bp
     from app.settings import require_secrets
@@ -59,5 +60,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(hotline_bp)
+    app.register_blueprint(callcentre_bp)
     cli.init_app(app)
     return app

@@ -33,6 +33,7 @@ def admin_command(group: click.Group, name: str) -> Callable[[Callable], click.C
 
 
 def init_app(app: Flask) -> None:
+    from app.callcentre.cli import callcentre_cli
     from app.directors.cli import directors_cli
     from app.hotline.cli import hotline_cli
     from app.mail.cli import mail_cli
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     from app.ussd.dial import dial_command
 
     commands = (
+        callcentre_cli,
         directors_cli,
         hotline_cli,
         mail_cli,
