@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import UnknownCallError
 from app.extensions import db
 from app.models import AgentPhone, CallQueue, QueueEntry
-from app.models.base import insert_ignoring_duplicates, utc
+from app.models.base import insert_ignoring_duplicates, row_for_call, utc
 from app.phones import mask
 
 log = logging.getLogger(__name__)
@@ -90,12 +89,7 @@ def enqueue(
 
 
 def _entry(gateway: str, call_id: str, lock: bool = False) -> QueueEntry:
-    query = select(QueueEntry).where(QueueEntry.gateway == gateway, QueueEntry.call_id == call_id)
-    entry = db.session.scalar(query.with_for_update() if lock else query)
-    if entry is None:
-        db.session.rollback()
-        raise UnknownCallError(f"no queued call {gateway} {call_id}")
-    return entry
+    return row_for_call(QueueEntry, gateway, call_id, lock)
 
 
 def _connect(entry: QueueEntry) -> Dequeue:

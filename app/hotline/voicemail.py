@@ -14,12 +14,11 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.errors import UnknownCallError
 from app.extensions import db
 from app.hotline.schedule import local_moment
 from app.mail import queue_email
 from app.models import Voicemail, VolunteerGroup
-from app.models.base import insert_ignoring_duplicates, utc
+from app.models.base import insert_ignoring_duplicates, row_for_call, utc
 from app.outbox import commit_and_dispatch
 from app.phones import mask
 
@@ -53,12 +52,7 @@ def open_voicemail(gateway: str, call_id: str, group_id: int, caller: str) -> Vo
 
 
 def _find(gateway: str, call_id: str, lock: bool = False) -> Voicemail:
-    query = select(Voicemail).where(Voicemail.gateway == gateway, Voicemail.call_id == call_id)
-    voicemail = db.session.scalar(query.with_for_update() if lock else query)
-    if voicemail is None:
-        db.session.rollback()
-        raise UnknownCallError(f"no voicemail was opened for {gateway} call {call_id}")
-    return voicemail
+    return row_for_call(Voicemail, gateway, call_id, lock)
 
 
 def recording_arrived(

@@ -108,7 +108,7 @@ def test_nothing_recorded_is_emailed_at_once_as_a_missed_call(app, opened):
 
 def test_a_recording_for_an_unknown_call_stores_nothing(app, lines):
     with app.app_context():
-        with pytest.raises(UnknownCallError, match="no voicemail was opened for twilio call CA9"):
+        with pytest.raises(UnknownCallError, match="no hotline_voicemails row for twilio call CA9"):
             voicemail.recording_arrived("twilio", "CA9", RECORDING, 10)
         with pytest.raises(UnknownCallError):
             voicemail.transcript_arrived("twilio", "CA9", "text")
