@@ -26,10 +26,11 @@ class EmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: list[EmailMessage]) -> int:
         for message in email_messages:
             message.message()
+            # Not the subject: it may name a caller (a voicemail's does).
             log.info(
-                "development email to %s: %r",
+                "development email to %s: %d characters",
                 ", ".join(mask_address(to) for to in message.to),
-                message.subject,
+                len(message.body),
             )
         return len(email_messages)
 

@@ -1,6 +1,8 @@
 """Email through the outbox: queued in the causing transaction, sent once by the outbox task
 through Flask-Mailman, recorded by the development backend."""
 
+import logging
+
 import pytest
 
 from app.extensions import db
@@ -81,3 +83,10 @@ def test_outbox_list_filters_email(app, runner):
     send(app)
     output = runner.invoke(args=["outbox", "list", "--kind", "email"]).output
     assert "email    sent     development    Volunteers@example.org  Voicemail" in output
+
+
+def test_the_development_backend_logs_no_address_nor_subject(app, caplog):
+    caplog.set_level(logging.INFO)
+    send(app, subject="Voicemail from +254733000111")
+    assert "development email to V*********@example.org" in caplog.text
+    assert "+254733000111" not in caplog.text and "Volunteers@" not in caplog.text
