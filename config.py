@@ -63,6 +63,22 @@ class Config:
         # "development" records what would be sent; "africastalking" calls the gateway.
         self.SMS_BACKEND = env("SMS_BACKEND", "development")
         self.AIRTIME_BACKEND = env("AIRTIME_BACKEND", "development")
+        # Email (Flask-Mailman's names): "development" records instead of sending; "smtp"
+        # sends through MAIL_SERVER.
+        self.MAIL_BACKEND = env("MAIL_BACKEND", "development")
+        self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "Sauti <noreply@localhost>")
+        self.MAIL_SERVER = env("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USERNAME = env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = env("MAIL_USE_TLS", "0") == "1"
+        self.MAIL_USE_SSL = env("MAIL_USE_SSL", "0") == "1"
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT_SECONDS", 10)
+        # A voicemail's email waits this long for its transcript before going without one.
+        self.VOICEMAIL_TRANSCRIPT_WAIT_SECONDS = _int("VOICEMAIL_TRANSCRIPT_WAIT_SECONDS", 300)
+        # The USSD code the call centre's SMS offers unknown callers (and tells lapsed
+        # subscribers to renew on).
+        self.CALLCENTRE_USSD_CODE = env("CALLCENTRE_USSD_CODE", "*384*2#")
         self.MENUS_DIR = env("MENUS_DIR", str(BASE_DIR / "app" / "menus"))
         # Reload edited definitions without a restart (default: on in debug mode only).
         self.MENUS_HOT_RELOAD = {"1": True, "0": False}.get(env("MENUS_HOT_RELOAD", ""))

@@ -29,9 +29,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             the embedded Redis would serve more than one process.
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, logs, menus, sessions
+    from app import actions, celery_app, cli, directors, interrogators, logs, mail, menus, sessions
+    from app.callcentre.views import bp as callcentre_bp
     from app.database import engine_options
     from app.extensions import db
+    from app.hotline.views import bp as hotline_bp
     from app.settings import require_settings
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
@@ -49,11 +51,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     sessions.init_app(app)
     celery_app.init_app(app)
+    mail.init_app(app)
     actions.init_app(app)
     interrogators.init_app(app)
     menus.init_app(app)
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(hotline_bp)
+    app.register_blueprint(callcentre_bp)
     cli.init_app(app)
     return app

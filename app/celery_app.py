@@ -52,6 +52,11 @@ def _build(app: Flask) -> "Celery":
                 "task": "app.sessions.tasks.prune_outcomes",
                 "schedule": 3600.0,
             },
+            "hotline-voicemails": {
+                "task": "app.hotline.tasks.send_due_voicemails",
+                "schedule": 60.0,
+            },
+            "hotline-reminders": {"task": "app.hotline.tasks.send_reminders", "schedule": 300.0},
         },
     )
     celery.set_default()

@@ -1,8 +1,35 @@
-"""CLI groups, each defined beside the part it drives."""
+"""CLI groups, each defined beside the part it drives, and how their commands report an
+operator's bad input."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import ScriptInfo
+from flask.cli import ScriptInfo, with_appcontext
+
+from app.errors import InputError
+
+
+def admin_command(group: click.Group, name: str) -> Callable[[Callable], click.Command]:
+    """Register a subcommand that runs in an app context and turns an InputError into a
+    one-line `Error: field: message` (exit 1), rolling back whatever it had written."""
+
+    def decorate(function: Callable) -> click.Command:
+        @wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            from app.extensions import db
+
+            try:
+                return function(*args, **kwargs)
+            except InputError as err:
+                db.session.rollback()
+                raise click.ClickException(str(err)) from err
+
+        return group.command(name)(with_appcontext(run))
+
+    return decorate
 
 
 class MigrationsGroup(click.Group):
@@ -46,14 +73,27 @@ class MigrationsGroup(click.Group):
 
 
 def init_app(app: Flask) -> None:
+    from app.callcentre.cli import callcentre_cli
     from app.directors.cli import directors_cli
+    from app.hotline.cli import hotline_cli
+    from app.mail.cli import mail_cli
     from app.menus.cli import menus_cli
     from app.outbox.cli import outbox_cli
     from app.seed import seed_command
     from app.surveys.cli import surveys_cli
     from app.ussd.dial import dial_command
 
-    commands = (directors_cli, menus_cli, outbox_cli, surveys_cli, seed_command, dial_command)
+    commands = (
+        callcentre_cli,
+        directors_cli,
+        hotline_cli,
+        mail_cli,
+        menus_cli,
+        outbox_cli,
+        surveys_cli,
+        seed_command,
+        dial_command,
+    )
     for command in commands:
         app.cli.add_command(command)
     app.cli.add_command(MigrationsGroup())

@@ -59,3 +59,12 @@ class RateLimitedError(SautiError):
 
 class RegistryError(SautiError):
     """A plugin name is registered twice, or an unknown one is asked for."""
+
+
+class InputError(SautiError, ValueError):
+    """An operator's input (a CLI argument, a CSV line, a query parameter) is invalid; the
+    message names the field and says what is expected."""
+
+
+class UnknownCallError(SautiError):
+    """A callback names a call Sauti has no record of (answered 404; nothing is stored)."""

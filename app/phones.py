@@ -4,6 +4,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from app.errors import InputError
+
 
 class InvalidPhoneNumber(ValueError):
     """The text is not a valid phone number for the region."""
@@ -39,6 +41,18 @@ def to_e164(raw: str, region: str = "KE", possible: bool = False) -> str:
     if not possible and not phonenumbers.is_valid_number(number):
         raise InvalidPhoneNumber(f"not a valid phone number: {mask(raw)}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def field_e164(text: str, field: str = "phone") -> str:
+    """An operator's typed number (a CLI argument, a CSV cell) as E.164.
+
+    Raises:
+        InputError: not a valid phone number; the message names `field`.
+    """
+    try:
+        return to_e164(text)
+    except InvalidPhoneNumber as err:
+        raise InputError(f"{field}: {err}") from err
 
 
 def mask(msisdn: str | None) -> str:

@@ -5,7 +5,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app import customers, ledger
+from app.callcentre.demo import seed_callcentre
 from app.extensions import db
+from app.hotline.demo import seed_hotline
 from app.ledger import Leg
 from app.models import Location
 from app.places import load_places
@@ -83,8 +85,13 @@ def seed_locations() -> int:
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Load demo data: customers +254711000001..20 (PIN 1234) with balances and some loans
-    (and the places, which `flask db upgrade` loads already)."""
+    """Load demo data: customers +254711000001..20 (PIN 1234) with balances and some loans,
+    the demo hotline (group 1 on +254711082005) and call-centre queue (+254711082007, agents
+    dial +254711082008); and the places, which `flask db upgrade` loads already."""
     created = seed_demo(current_app.config)
     click.echo(f"seeded {created} demo customers ({DEMO_COUNT} in all, PIN {DEMO_PIN})")
     click.echo(f"seeded {seed_locations()} locations")
+    if seed_hotline():
+        click.echo("seeded the demo hotline: group 1 on +254711082005, 4 volunteers")
+    if seed_callcentre(demo_msisdn):
+        click.echo("seeded the demo call centre: +254711082007, agents dial +254711082008")

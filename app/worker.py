@@ -2,6 +2,7 @@
 
 from app import create_app
 from app.celery_app import celery_for
+from app.hotline import tasks as hotline_tasks  # noqa: F401 - registers the tasks
 from app.outbox import tasks  # noqa: F401 - registers the tasks with this worker
 from app.sessions import tasks as session_tasks  # noqa: F401 - likewise
 

@@ -1,14 +1,19 @@
 """SQLAlchemy 2.0 typed models, one module per area."""
 
+from app.models.callcentre import AgentPhone, CallQueue, QueueEntry, RegistrationOffer
 from app.models.customers import CallRequest, Customer
+from app.models.hotline import Shift, ShiftReminder, Voicemail, Volunteer, VolunteerGroup
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
 from app.models.outbox import OutboxMessage
 from app.models.sessions import HopOutcome, UssdSessionRecord
+from app.models.subscriptions import Subscription
 from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, SurveyRun
 
 __all__ = [
     "Account",
+    "AgentPhone",
+    "CallQueue",
     "CallRequest",
     "Customer",
     "DefinitionVersion",
@@ -17,8 +22,16 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "OutboxMessage",
+    "QueueEntry",
+    "RegistrationOffer",
+    "Shift",
+    "ShiftReminder",
+    "Subscription",
     "SurveyAnswer",
     "SurveyQuota",
     "SurveyRun",
     "UssdSessionRecord",
+    "Voicemail",
+    "Volunteer",
+    "VolunteerGroup",
 ]

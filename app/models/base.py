@@ -3,15 +3,24 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.errors import UnknownCallError
 from app.extensions import db
 
 
 def utcnow() -> datetime:
     """Timezone-aware now in UTC (stored naive-UTC by SQLite, timestamptz by PostgreSQL)."""
     return datetime.now(UTC)
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """`moment` as an aware UTC datetime: SQLite hands back naive UTC, PostgreSQL aware."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _insert(model: Any) -> Any:
@@ -35,3 +44,18 @@ def upsert(model: Any, keys: list[str], **values: Any) -> None:
     statement = _insert(model).values(**values)
     changes = {name: statement.excluded[name] for name in values if name not in keys}
     db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+def row_for_call(model: Any, gateway: str, call_id: str, lock: bool = False) -> Any:
+    """The row of `model` kept for one call (its `gateway` and `call_id` columns), row-locked
+    (`SELECT … FOR UPDATE` on PostgreSQL) when `lock`.
+
+    Raises:
+        UnknownCallError: no such row (the transaction is rolled back: nothing is stored).
+    """
+    query = select(model).where(model.gateway == gateway, model.call_id == call_id)
+    row = db.session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        db.session.rollback()
+        raise UnknownCallError(f"no {model.__tablename__} row for {gateway} call {call_id}")
+    return row

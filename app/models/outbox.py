@@ -11,7 +11,7 @@ from app.models.base import utcnow
 
 
 class OutboxMessage(db.Model):
-    """One SMS, airtime top-up or call to perform.
+    """One SMS, airtime top-up, call or email to perform.
 
     `status`: pending -> sent | failed. `result` records what the backend sent or answered,
     so a redelivered task finds `sent` and sends nothing twice.
@@ -22,7 +22,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
-    recipient: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(254))  # an MSISDN or an email address
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     backend: Mapped[str] = mapped_column(String(30), default="")

@@ -1,4 +1,4 @@
-"""The outbox: SMS, airtime and calls are written as rows in the transaction that caused
+"""The outbox: SMS, airtime, calls and email are written as rows in the transaction that caused
 them, and delivered after commit by a Celery task (eager in the embedded default).
 
 Flow: `queue()` inside the hop's transaction -> `commit()` -> `dispatch()` enqueues one
@@ -23,9 +23,10 @@ def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -
     """Add one piece of outgoing work to the current transaction (one INSERT).
 
     Args:
-        kind: "sms", "airtime" or "call".
-        recipient: E.164 MSISDN.
-        payload: e.g. {"message": "..."} or {"amount_minor": 5000, "currency": "KES"}.
+        kind: "sms", "airtime", "call" or "email" (email: use `app.mail.queue_email`).
+        recipient: E.164 MSISDN, or an email address for "email".
+        payload: e.g. {"message": "..."}, {"amount_minor": 5000, "currency": "KES"} or
+            {"subject": "...", "body": "..."}.
         dedupe_key: unique per cause; a second row with the same key is not added.
 
     Returns:

@@ -11,11 +11,11 @@ from app.models import OutboxMessage
 
 @click.group("outbox")
 def outbox_cli() -> None:
-    """Outgoing SMS, airtime and calls."""
+    """Outgoing SMS, airtime, calls and email."""
 
 
 @outbox_cli.command("list")
-@click.option("--kind", type=click.Choice(["sms", "airtime", "call"]))
+@click.option("--kind", type=click.Choice(["sms", "airtime", "call", "email"]))
 @click.option("--limit", default=20, show_default=True)
 @with_appcontext
 def list_outbox(kind: str | None, limit: int) -> None:
@@ -24,7 +24,11 @@ def list_outbox(kind: str | None, limit: int) -> None:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     for row in db.session.scalars(query):
-        what = row.payload.get("message") or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
+        what = (
+            row.payload.get("message")
+            or row.payload.get("subject")
+            or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
+        )
         backend = row.backend or "-"
         click.echo(f"{row.id:5d} {row.kind:8} {row.status:8} {backend:14} {row.recipient}  {what}")
 

@@ -1,6 +1,7 @@
 """The Celery task that performs one outbox row."""
 
 import logging
+import smtplib
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from app.errors import ConfigurationError
 from app.extensions import db
+from app.mail.backends import send_email
 from app.models import OutboxMessage
 from app.outbox import backends
 from app.phones import mask
@@ -19,6 +21,7 @@ from app.phones import mask
 DELIVERY_ERRORS = (
     AfricasTalkingException,
     requests.RequestException,
+    smtplib.SMTPException,
     ConfigurationError,
     ValueError,
 )
@@ -46,6 +49,9 @@ def deliver(outbox_id: int) -> str:
         elif row.kind == "airtime":
             row.backend = config["AIRTIME_BACKEND"]
             row.result = backends.send_airtime(config, row.recipient, row.payload, row.dedupe_key)
+        elif row.kind == "email":
+            row.backend = config["MAIL_BACKEND"]
+            row.result = send_email(config, row.recipient, row.payload, row.dedupe_key)
         else:
             raise ValueError(f"no backend for outbox kind {row.kind!r}")
         row.status, row.sent_at = "sent", datetime.now(UTC)
