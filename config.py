@@ -84,3 +84,11 @@ class Config:
         # so a light hash keeps PIN hops inside the hop latency budget.
         self.PIN_HASH_METHOD = env("PIN_HASH_METHOD", "pbkdf2:sha256:1000")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+        # The web console's login cookie (on /console/ only; gateway callbacks set none).
+        # CONSOLE_SECURE_COOKIES=1 behind HTTPS: the cookie is then sent over HTTPS only.
+        self.SESSION_COOKIE_NAME = "sauti_console"
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env("CONSOLE_SECURE_COOKIES", "0") == "1"
+        self.PERMANENT_SESSION_LIFETIME = _int("CONSOLE_SESSION_SECONDS", 8 * 3600)
+        # Failed console logins allowed per email and per address in 15 minutes.
+        self.CONSOLE_LOGIN_ATTEMPTS = _int("CONSOLE_LOGIN_ATTEMPTS", 10)

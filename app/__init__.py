@@ -29,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ConfigurationError: a required secret is missing (the message names it).
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, celery_app, cli, console, directors, interrogators, menus, sessions
     from app.extensions import db
     from app.settings import require_secrets
     from app.surveys.views import bp as surveys_bp
@@ -55,5 +55,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
+    console.init_app(app)
     cli.init_app(app)
     return app
