@@ -14,6 +14,7 @@ from app.console.security import (
     check_csrf,
     shown_number,
 )
+from app.money import amount_text
 
 bp = Blueprint(
     "console",
@@ -56,6 +57,7 @@ def _guard() -> object:
 
 
 bp.after_request(add_security_headers)
+bp.add_app_template_filter(amount_text, "money")
 
 
 @bp.errorhandler(CSRFError)
