@@ -92,3 +92,6 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = _int("CONSOLE_SESSION_SECONDS", 8 * 3600)
         # Failed console logins allowed per email and per address in 15 minutes.
         self.CONSOLE_LOGIN_ATTEMPTS = _int("CONSOLE_LOGIN_ATTEMPTS", 10)
+        # Console password hashing (Argon2id): argon2-cffi's recommended cost by default.
+        self.CONSOLE_ARGON2_TIME_COST = _int("CONSOLE_ARGON2_TIME_COST", 3)
+        self.CONSOLE_ARGON2_MEMORY_KIB = _int("CONSOLE_ARGON2_MEMORY_KIB", 65536)

@@ -17,7 +17,24 @@ from app.models.users import ROLES, ConsoleUser
 
 DEMO_EMAIL = "demo@sauti.local"
 MIN_PASSWORD_CHARS = 8
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+_hashers: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id; `CONSOLE_ARGON2_TIME_COST` / `CONSOLE_ARGON2_MEMORY_KIB` default to the
+    library's recommended parameters (tests lower them). Hashes made with other parameters
+    still verify, and are re-hashed at the next login."""
+    return _hasher_and_dummy()[0]
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    """The hasher, and a hash of a random password to check unknown emails against."""
+    config = current_app.config
+    key = (config["CONSOLE_ARGON2_TIME_COST"], config["CONSOLE_ARGON2_MEMORY_KIB"])
+    if key not in _hashers:
+        hasher = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+        _hashers[key] = (hasher, hasher.hash(secrets.token_urlsafe(16)))
+    return _hashers[key]
 
 
 class UserError(SautiError):
@@ -44,7 +61,7 @@ def create_user(email: str, password: str, role: str) -> ConsoleUser:
         raise UserError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
     if find_user(email) is not None:
         raise UserError(f"{email} already has an account")
-    user = ConsoleUser(email=email, password_hash=_hasher.hash(password), role=role)
+    user = ConsoleUser(email=email, password_hash=_hasher().hash(password), role=role)
     db.session.add(user)
     db.session.commit()
     return user
@@ -62,15 +79,16 @@ def authenticate(email: str, password: str) -> ConsoleUser | None:
     emails have accounts.
     """
     user = find_user(email)
-    stored = user.password_hash if user else _DUMMY_HASH
+    hasher, dummy = _hasher_and_dummy()
+    stored = user.password_hash if user else dummy
     try:
-        _hasher.verify(stored, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     user.last_login_at = datetime.now(UTC)
     db.session.commit()
     return user
@@ -84,11 +102,8 @@ def set_password(user: ConsoleUser, password: str) -> None:
     """
     if len(password) < MIN_PASSWORD_CHARS:
         raise UserError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hasher().hash(password)
     db.session.commit()
-
-
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 @click.group("users")

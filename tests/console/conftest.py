@@ -12,6 +12,8 @@ from app.seed import seed_demo
 
 SHIPPED_MENUS = Path(__file__).resolve().parents[2] / "app" / "menus"
 PASSWORD = "correct horse battery"
+# Argon2 at its lowest cost: the tests check the logic, not the hash's strength.
+CHEAP_HASHING = {"CONSOLE_ARGON2_TIME_COST": 1, "CONSOLE_ARGON2_MEMORY_KIB": 1024}
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def menus_dir(tmp_path):
 @pytest.fixture
 def console_app(app_factory, menus_dir):
     """The app with the demo data, a copy of the shipped menus and one user per role."""
-    app = app_factory(MENUS_DIR=str(menus_dir))
+    app = app_factory(MENUS_DIR=str(menus_dir), **CHEAP_HASHING)
     with app.app_context():
         seed_demo(app.config)
         for role in ("designer", "operator", "admin"):

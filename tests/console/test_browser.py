@@ -21,7 +21,7 @@ from app.console.users import create_user
 from app.extensions import db
 from app.seed import seed_demo, seed_locations
 from tests.conftest import Handset, make_app
-from tests.console.conftest import PASSWORD, SHIPPED_MENUS
+from tests.console.conftest import CHEAP_HASHING, PASSWORD, SHIPPED_MENUS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,7 +41,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     menus = folder / "menus"
     shutil.copytree(SHIPPED_MENUS, menus)
-    app = make_app(folder, MENUS_DIR=str(menus))
+    app = make_app(folder, MENUS_DIR=str(menus), **CHEAP_HASHING)
     with app.app_context():
         db.drop_all()
         db.create_all()
