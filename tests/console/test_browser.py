@@ -140,7 +140,9 @@ def _problem_line(text: str) -> int:
 def test_break_a_definition_and_see_the_error_at_its_line(server, browser_page):
     base, _, menus = server
     page = browser_page
-    page.goto(f"{base}/console/menus/microfinance")
+    page.goto(f"{base}/console/menus")
+    shot(page, "menus")
+    page.click("text=microfinance.yaml")
     sync_api.expect(page.locator("#diagram svg")).to_be_visible()
     sync_api.expect(page.locator("#problem-count")).to_have_text("0")
     text = (menus / "microfinance.yaml").read_text()
@@ -201,6 +203,7 @@ def test_customers_and_operations_pages(server, browser_page):
     base, _, _ = server
     page = browser_page
     page.goto(f"{base}/console/customers?q=0711000001")
+    shot(page, "customers")
     page.click("#customer-list a")
     sync_api.expect(page.locator("#wallet")).to_contain_text("KES 16,500")
     shot(page, "customer")

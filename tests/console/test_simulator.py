@@ -57,7 +57,8 @@ def test_simulator_speaks_hubtel_json(as_role):
     assert "Sauti Money" in _screen(html)
     assert "/182 chars" in html
     html = reply(console, _walk_id(html), "6")
-    assert "session ended" in html or "Balance" in _screen(html) or "PIN" in _screen(html)
+    assert "Enter your PIN" in _screen(html)
+    assert "session ended" not in html
 
 
 def test_simulator_shows_page_marks_and_pages_with_98(as_role, console_app):
