@@ -27,6 +27,8 @@ run: install .env
 	@echo "==> building the database and loading the demo data"
 	$(FLASK) db upgrade
 	$(FLASK) seed
+	$(FLASK) users demo
+	@echo "Console: http://127.0.0.1:$(PORT)/console/"
 	@echo "USSD callback URL: http://127.0.0.1:$(PORT)/ussd/africastalking/$$(sed -n 's/^AT_CALLBACK_TOKEN=//p' .env)"
 	@echo "Definitions in $${MENUS_DIR:-app/menus} reload when edited (MENUS_HOT_RELOAD=$${MENUS_HOT_RELOAD:-1})"
 	MENUS_HOT_RELOAD=$${MENUS_HOT_RELOAD:-1} $(FLASK) run --port $(PORT)

@@ -109,3 +109,14 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
         # Unset: INFO, or gunicorn's --log-level when served by gunicorn.
         self.LOG_LEVEL = env("LOG_LEVEL")
+        # The web console's login cookie (on /console/ only; gateway callbacks set none).
+        # CONSOLE_SECURE_COOKIES=1 behind HTTPS: the cookie is then sent over HTTPS only.
+        self.SESSION_COOKIE_NAME = "sauti_console"
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env("CONSOLE_SECURE_COOKIES", "0") == "1"
+        self.PERMANENT_SESSION_LIFETIME = _int("CONSOLE_SESSION_SECONDS", 8 * 3600)
+        # Failed console logins allowed per email and per address in 15 minutes.
+        self.CONSOLE_LOGIN_ATTEMPTS = _int("CONSOLE_LOGIN_ATTEMPTS", 10)
+        # Console password hashing (Argon2id): argon2-cffi's recommended cost by default.
+        self.CONSOLE_ARGON2_TIME_COST = _int("CONSOLE_ARGON2_TIME_COST", 3)
+        self.CONSOLE_ARGON2_MEMORY_KIB = _int("CONSOLE_ARGON2_MEMORY_KIB", 65536)

@@ -29,7 +29,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             the embedded Redis would serve more than one process.
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, logs, mail, menus, sessions
+    from app import (
+        actions,
+        celery_app,
+        cli,
+        console,
+        directors,
+        interrogators,
+        logs,
+        mail,
+        menus,
+        sessions,
+    )
     from app.callcentre.views import bp as callcentre_bp
     from app.database import engine_options
     from app.extensions import db
@@ -60,5 +71,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(hotline_bp)
     app.register_blueprint(callcentre_bp)
+    console.init_app(app)
     cli.init_app(app)
     return app

@@ -30,6 +30,16 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") and sqlalchemy_url(
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
+# Past USSD_HOP_BUDGET_SECONDS a hop commits nothing and says so. Tests about something
+# else (forty writers at once, a random walk on a busy machine) let hops take their time.
+PATIENT = {
+    "USSD_HOP_BUDGET_SECONDS": 60.0,
+    "USSD_LOCK_TTL_SECONDS": 120.0,
+    "DATABASE_LOCK_TIMEOUT_SECONDS": 50.0,
+    "DATABASE_STATEMENT_TIMEOUT_SECONDS": 50.0,
+}
+
+
 def make_app(tmp_path: Path, **overrides):
     """A test app: SQLite file under tmp_path (or TEST_DATABASE_URL), fakeredis (or
     TEST_REDIS_URL), the shipped menus unless MENUS_DIR is overridden."""

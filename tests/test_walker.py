@@ -24,7 +24,7 @@ from app.ledger import Leg
 from app.menus.loader import parse_definition, read_source
 from app.menus.schema import DefinitionDef
 from app.seed import DEMO_PIN, seed_demo, seed_locations
-from tests.conftest import Handset
+from tests.conftest import PATIENT, Handset
 
 MENUS_DIR = Path(__file__).parents[1] / "app" / "menus"
 MAX_REPLIES = 60
@@ -62,8 +62,9 @@ class CrashLog(logging.Handler):
 
 @pytest.fixture
 def walked(app_factory):
-    """One app per definition, seeded once for all of Hypothesis's examples."""
-    app = app_factory()
+    """One app per definition, seeded once for all of Hypothesis's examples; a hop may take
+    its time (a slow hop is not what this test is about)."""
+    app = app_factory(**PATIENT)
     with app.app_context():
         seed_demo(app.config)
         seed_locations()

@@ -9,8 +9,10 @@ from app.models.outbox import OutboxMessage
 from app.models.sessions import HopOutcome, UssdSessionRecord
 from app.models.subscriptions import Subscription
 from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, SurveyRun
+from app.models.users import ConsoleUser
 
 __all__ = [
+    "ConsoleUser",
     "Account",
     "AgentPhone",
     "CallQueue",

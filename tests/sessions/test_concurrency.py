@@ -8,7 +8,7 @@ from app.ledger import invariant_problems
 from app.models import Customer
 from app.seed import seed_demo
 from app.sessions.store import SessionStore
-from tests.conftest import USSD_URL, Handset
+from tests.conftest import PATIENT, USSD_URL, Handset
 
 
 def post_all(app, forms: list[dict]) -> list[str]:
@@ -33,16 +33,6 @@ def test_fifty_copies_of_one_hop_change_state_once(seeded, client):
         seeded.extensions["redis"], seeded.config["SESSION_SIGNING_KEY"], 60, 1, 1
     ).load(phone.session_id, phone.msisdn)
     assert state.version == 2 and state.hops == 1 and state.back_stack == ["main"]
-
-
-# Forty writers at once queue longer than a gateway's hop budget on a small machine (past
-# it a hop commits nothing and says so); this test is about money, so it lets them queue.
-PATIENT = {
-    "USSD_HOP_BUDGET_SECONDS": 60.0,
-    "USSD_LOCK_TTL_SECONDS": 120.0,
-    "DATABASE_LOCK_TIMEOUT_SECONDS": 50.0,
-    "DATABASE_STATEMENT_TIMEOUT_SECONDS": 50.0,
-}
 
 
 def test_forty_concurrent_withdrawals_only_the_affordable_ones_succeed(app_factory):
