@@ -30,6 +30,11 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _json(name: str, default: object) -> object:
     raw = os.environ.get(name)
     return default if raw is None else json.loads(raw)
@@ -58,8 +63,6 @@ class Config:
         self.AT_API_KEY = env("AT_API_KEY")
         self.AT_SMS_SENDER_ID = env("AT_SMS_SENDER_ID")
         self.HUBTEL_CALLBACK_TOKEN = env("HUBTEL_CALLBACK_TOKEN")
-        # Bearer token for GET /api/surveys/<id>/export; unset disables the export API.
-        self.EXPORT_API_TOKEN = env("EXPORT_API_TOKEN")
         # "development" records what would be sent; "africastalking" calls the gateway.
         self.SMS_BACKEND = env("SMS_BACKEND", "development")
         self.AIRTIME_BACKEND = env("AIRTIME_BACKEND", "development")
@@ -84,3 +87,44 @@ class Config:
         # so a light hash keeps PIN hops inside the hop latency budget.
         self.PIN_HASH_METHOD = env("PIN_HASH_METHOD", "pbkdf2:sha256:1000")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+        # Redis broker: a task not acknowledged within this many seconds is delivered again
+        # (keep it above the longest task; a worker killed mid-task is requeued at once).
+        self.CELERY_VISIBILITY_TIMEOUT_SECONDS = _int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+        self._messaging()
+
+    def _messaging(self) -> None:
+        """Bulk SMS, campaigns, subscriptions, billing and imports."""
+        env = os.environ.get
+        # Clients without a time zone of their own are in this one (IANA name).
+        self.DEFAULT_TIMEZONE = env("DEFAULT_TIMEZONE", "Africa/Nairobi")
+        self.SMS_BATCH_SIZE = _int("SMS_BATCH_SIZE", 100)  # recipients per gateway request
+        # A message to more recipients than this is sent with AT's `enqueue` flag.
+        self.SMS_ENQUEUE_THRESHOLD = _int("SMS_ENQUEUE_THRESHOLD", 100)
+        # Sender id or short code per service (campaigns, forecasts, tips, billing, ...);
+        # a service not listed uses AT_SMS_SENDER_ID.
+        self.SMS_SENDER_IDS = _json("SMS_SENDER_IDS", {})
+        self.SMS_ALLOW_INTERNATIONAL = _bool("SMS_ALLOW_INTERNATIONAL", False)
+        self.MAX_SMS_TRY_LIMIT = _int("MAX_SMS_TRY_LIMIT", 3)
+        self.SMS_RETRY_DELAY_SECONDS = _int("SMS_RETRY_DELAY_SECONDS", 300)
+        # A row claimed by a send task that has not finished after this long is settled by
+        # the next tick (the task's message was lost).
+        self.SMS_SEND_LEASE_SECONDS = _int("SMS_SEND_LEASE_SECONDS", 3600)
+        # The development backend: simulated delivery reports (Success, or Failed for the
+        # numbers listed) and a simulated gateway latency per request.
+        self.SMS_DEVELOPMENT_DELIVERY_REPORTS = _bool("SMS_DEVELOPMENT_DELIVERY_REPORTS", True)
+        self.SMS_DEVELOPMENT_FAILURES = _json("SMS_DEVELOPMENT_FAILURES", [])
+        self.SMS_DEVELOPMENT_LATENCY_SECONDS = _float("SMS_DEVELOPMENT_LATENCY_SECONDS", 0.0)
+        # Periodic jobs, as crontab lines in UTC ("minute hour day month weekday").
+        self.FORECAST_SMS_SCHEDULE = env("FORECAST_SMS_SCHEDULE", "0 4 * * *")
+        self.TIPS_SMS_SCHEDULE = env("TIPS_SMS_SCHEDULE", "0 5 * * 1")
+        # "development" records billing attempts; "http" posts to BILLING_URL.
+        self.BILLING_BACKEND = env("BILLING_BACKEND", "development")
+        self.BILLING_URL = env("BILLING_URL")
+        self.BILLING_TOKEN = env("BILLING_TOKEN")
+        self.BILLING_TIMEOUT_SECONDS = _float("BILLING_TIMEOUT_SECONDS", 10.0)
+        self.MAX_BILLING_TRY_LIMIT = _int("MAX_BILLING_TRY_LIMIT", 3)
+        self.BILLING_RETRY_DELAY_SECONDS = _int("BILLING_RETRY_DELAY_SECONDS", 600)
+        # Numbers the development billing backend declines (to try the cancellation path).
+        self.BILLING_DEVELOPMENT_DECLINES = _json("BILLING_DEVELOPMENT_DECLINES", [])
+        self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        self.IMPORT_RESULT_TTL_SECONDS = _int("IMPORT_RESULT_TTL_SECONDS", 7 * 24 * 3600)

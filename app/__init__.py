@@ -32,6 +32,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app import actions, celery_app, cli, directors, interrogators, menus, sessions
     from app.extensions import db, migrate
     from app.settings import require_secrets
+    from app.sms.views import bp as sms_bp
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
 
@@ -56,5 +57,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(sms_bp)
     cli.init_app(app)
     return app

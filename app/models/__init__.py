@@ -1,23 +1,39 @@
 """SQLAlchemy 2.0 typed models, one module per area."""
 
+from app.models.api import ApiToken, ImportJob, Schedule
+from app.models.campaigns import Campaign
 from app.models.customers import CallRequest, Customer
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
 from app.models.outbox import OutboxMessage
 from app.models.sessions import UssdSessionRecord
+from app.models.sms import DevelopmentSms, SmsMessage, SmsRecipient
+from app.models.subscriptions import BillingAttempt, Forecast, Subscription, Tip, TipSeries
 from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, SurveyRun
 
 __all__ = [
     "Account",
+    "ApiToken",
+    "BillingAttempt",
     "CallRequest",
+    "Campaign",
     "Customer",
     "DefinitionVersion",
+    "DevelopmentSms",
+    "Forecast",
+    "ImportJob",
     "LedgerEntry",
     "LedgerTransaction",
     "Location",
     "OutboxMessage",
+    "Schedule",
+    "SmsMessage",
+    "SmsRecipient",
+    "Subscription",
     "SurveyAnswer",
     "SurveyQuota",
     "SurveyRun",
+    "Tip",
+    "TipSeries",
     "UssdSessionRecord",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.menus.flow import NO_SCREEN, Flow
 from app.models import SurveyAnswer, SurveyRun
+from app.models.base import utc
 
 STATUSES = ("started", "completed", "dropped", "stopped")
 
@@ -39,13 +40,6 @@ def survey_runs(definition_id: str) -> Select:
 def as_runs(runs: Select | Iterable[SurveyRun]) -> list[SurveyRun]:
     """Run a `select(SurveyRun)` in the app's session, or list runs already loaded."""
     return list(db.session.scalars(runs)) if isinstance(runs, Select) else list(runs)
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """`moment` as an aware UTC datetime: SQLite hands back naive UTC, PostgreSQL aware."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def resume_cutoff() -> datetime:
