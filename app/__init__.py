@@ -29,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ConfigurationError: a required secret is missing (the message names it).
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, api, celery_app, cli, directors, interrogators, menus, sessions
     from app.extensions import db, migrate
     from app.settings import require_secrets
     from app.sms.views import bp as sms_bp
@@ -58,5 +58,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(sms_bp)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -11,7 +11,8 @@ from app.models.base import utcnow
 
 
 class ApiToken(db.Model):
-    """A named bearer token; only its SHA-256 digest is stored (`token_hash`, hex)."""
+    """A named bearer token; only its SHA-256 digest is stored (`token_hash`, hex).
+    Revoking deletes the row."""
 
     __tablename__ = "api_tokens"
 
@@ -19,8 +20,6 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ImportJob(db.Model):
@@ -46,6 +45,7 @@ class ImportJob(db.Model):
     rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -55,6 +55,7 @@ class Schedule(db.Model):
 
     __tablename__ = "schedules"
 
-    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
     next_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -19,7 +19,9 @@ class Campaign(db.Model):
     `start_at` / `finish_at` are naive local wall-clock times, read in each client's time
     zone. `filters` maps other customer fields (a column such as `language`, or a key of
     `Customer.fields` such as `county`) to the value a client must have. `status`:
-    scheduled (not planned yet) -> running -> finished; paused <-> running; cancelled.
+    scheduled (waiting for its first client's window) -> running (sending) -> finished
+    (nothing left to send); paused and back; cancelled. `planned_at`: when its recipient
+    rows were written (None: not yet).
     The text (a template over `customer`) is the message's.
     """
 
@@ -33,6 +35,7 @@ class Campaign(db.Model):
     start_at: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     finish_at: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sms: Mapped[SmsMessage] = relationship(lazy="joined")

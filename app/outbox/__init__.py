@@ -8,8 +8,7 @@ what it sent on the row, so a redelivered task sends nothing twice.
 
 from typing import Any
 
-from flask import current_app
-
+from app.celery_app import enqueue
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.base import insert_ignoring_duplicates, utcnow
@@ -63,14 +62,8 @@ def commit_and_dispatch() -> int:
     db.session.commit()
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
-    # Without a broker (the embedded default) the task runs here and now: calling it skips
-    # Celery's eager tracing, which costs more than sending to a development backend.
-    in_process = current_app.extensions["celery"].conf.task_always_eager
     for outbox_id in ids:
-        if in_process:
-            deliver(outbox_id)
-        else:
-            deliver.delay(outbox_id)
+        enqueue(deliver, outbox_id)
     return len(ids)
 
 

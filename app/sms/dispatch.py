@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from app.celery_app import enqueue
 from app.extensions import db
 from app.models import Campaign, SmsRecipient
 from app.models.base import utcnow
@@ -23,9 +24,10 @@ REQUEUE_AFTER = timedelta(minutes=10)
 
 
 def sendable() -> object:
-    """Rows whose message may go now: not a campaign's, or a running campaign's."""
+    """Rows whose message may go now: not a campaign's, or a scheduled or running one's."""
     running = select(Campaign.id).where(
-        Campaign.message_id == SmsRecipient.message_id, Campaign.status == "running"
+        Campaign.message_id == SmsRecipient.message_id,
+        Campaign.status.in_(("scheduled", "running")),
     )
     campaign = select(Campaign.id).where(Campaign.message_id == SmsRecipient.message_id)
     return or_(~campaign.exists(), running.exists())
@@ -110,9 +112,5 @@ def enqueue_sends(ids: list[int]) -> None:
     there is no broker)."""
     from app.sms.tasks import send_batch  # the task module needs Celery set up
 
-    in_process = current_app.extensions["celery"].conf.task_always_eager
     for batch in batches(ids, current_app.config["SMS_BATCH_SIZE"]):
-        if in_process:
-            send_batch(batch)
-        else:
-            send_batch.delay(batch)
+        enqueue(send_batch, batch)

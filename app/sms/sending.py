@@ -220,9 +220,8 @@ def _retry_or_fail(row: Outgoing, reason: str, config: Mapping[str, Any]) -> Non
 
 
 def _record(row: Outgoing, **values: Any) -> None:
-    db.session.execute(
-        update(SmsRecipient).where(SmsRecipient.id == row.id).values(status_at=utcnow(), **values)
-    )
+    values = {"status_at": utcnow(), **values}
+    db.session.execute(update(SmsRecipient).where(SmsRecipient.id == row.id).values(**values))
 
 
 def simulate_reports(results: list[gateway.GatewayResult], config: Mapping[str, Any]) -> None:
@@ -251,9 +250,24 @@ def settle(rows: list[Outgoing], config: Mapping[str, Any]) -> None:
         if known and gateway_id:
             _record(row, status="sent", gateway_id=gateway_id, sent_at=row.claimed_at)
         elif known:
-            _record(row, status="queued", claimed_by=None, attempts=max(row.attempts - 1, 0))
+            # status_at None: the next tick enqueues it at once (unless this task sends it)
+            _record(row, status="queued", claimed_by=None, status_at=None)
         else:
             _record(row, status="unknown", failure_reason="ProcessDiedDuringSend")
     if rows:
         log.warning("settled %d SMS rows left sending by a dead process", len(rows))
     db.session.commit()
+
+
+def settle_lost(now: datetime) -> None:
+    """Settle rows claimed more than SMS_SEND_LEASE_SECONDS ago whose task never finished
+    (its message was lost, not redelivered); rows found unsent are queued again."""
+    lease = timedelta(seconds=current_app.config["SMS_SEND_LEASE_SECONDS"])
+    ids = list(
+        db.session.scalars(
+            select(SmsRecipient.id).where(
+                SmsRecipient.status == "sending", SmsRecipient.claimed_at < now - lease
+            )
+        )
+    )
+    settle(_load(ids, "sending"), current_app.config)
