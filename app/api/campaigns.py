@@ -52,8 +52,8 @@ def _campaign(campaign_id: int) -> Campaign | Response:
 @spec.validate(json=CampaignIn, resp=Responses(HTTP_201=CampaignOut), tags=TAGS)
 def create_campaign(json: CampaignIn) -> tuple[CampaignOut, int]:
     """Create a campaign; its recipients are planned at once."""
-    campaign = service.create(dump(json) | {"filters": json.filters})
-    return campaign_out(db.session.get(Campaign, campaign.id)), 201
+    campaign_id = service.create(dump(json) | {"filters": json.filters})
+    return campaign_out(db.session.get(Campaign, campaign_id)), 201
 
 
 @bp.get("/campaigns")
@@ -106,6 +106,7 @@ def update_campaign(campaign_id: int, json: CampaignPatch) -> CampaignOut | Resp
     try:
         service.update_campaign(campaign, changes)
     except service.CampaignStateError as err:
+        db.session.rollback()
         return error(409, str(err))
     return campaign_out(db.session.get(Campaign, campaign_id))
 

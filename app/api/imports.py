@@ -37,8 +37,7 @@ def create_import(form: ImportForm) -> tuple[ImportOut, int] | Response:
         content = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         return error(400, "the file is not UTF-8 text")
-    job = service.create(form.kind, content, upload.filename or "", form.strict)
-    job_id = job.id
+    job_id = service.create(form.kind, content, upload.filename or "", form.strict)
     service.start(job_id)
     return ImportOut(**service.status(db.session.get(ImportJob, job_id))), 202
 

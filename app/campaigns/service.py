@@ -37,12 +37,15 @@ class CampaignStateError(SautiError):
     """The action does not apply in the campaign's status (e.g. resume a running one)."""
 
 
-def create(values: Mapping[str, Any]) -> Campaign:
+def create(values: Mapping[str, Any]) -> int:
     """Create a campaign (committed) and plan it.
 
     Args:
         values: `message` (template over `customer`), `tag_filter`, `operator_code_filter`,
             `filters`, `start_at`, `finish_at` (naive local wall-clock).
+
+    Returns:
+        the campaign's id.
     """
     fields = dict(values)
     message = message_for(
@@ -54,9 +57,11 @@ def create(values: Mapping[str, Any]) -> Campaign:
     )
     campaign = Campaign(message_id=message.id, status="scheduled", **fields)
     db.session.add(campaign)
+    db.session.flush()
+    campaign_id = campaign.id
     db.session.commit()
-    request_plan(campaign)
-    return campaign
+    request_plan(campaign_id)
+    return campaign_id
 
 
 def update_campaign(campaign: Campaign, changes: Mapping[str, Any]) -> Campaign:
@@ -74,11 +79,14 @@ def update_campaign(campaign: Campaign, changes: Mapping[str, Any]) -> Campaign:
         else:
             setattr(campaign, name, value)
     campaign.updated_at = utcnow()
-    if PLAN_FIELDS & set(changes):
+    replan = bool(PLAN_FIELDS & set(changes))
+    if replan:
         _drop_unsent(campaign, ("planned", "queued"))
         campaign.planned_at = None
+    campaign_id = campaign.id
     db.session.commit()
-    request_plan(campaign)
+    if replan:
+        request_plan(campaign_id)
     return campaign
 
 
@@ -138,11 +146,15 @@ def _drop_unsent(campaign: Campaign, statuses: tuple[str, ...]) -> None:
     )
 
 
-def request_plan(campaign: Campaign) -> None:
-    """Plan the campaign now (no broker) or in a task; the tick catches a lost one."""
+def request_plan(campaign_id: int) -> None:
+    """Plan the campaign now (no broker) or in a task; the tick catches a lost one.
+
+    Call it with no transaction open: without a broker the task runs here, in a session
+    of its own (on SQLite an open transaction would hold the write lock it needs).
+    """
     from app.campaigns.tasks import plan_campaign
 
-    enqueue(plan_campaign, campaign.id)
+    enqueue(plan_campaign, campaign_id)
 
 
 def plan_due(campaign_id: int, now: datetime | None = None) -> int:

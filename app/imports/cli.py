@@ -25,8 +25,7 @@ def imports_cli() -> None:
 @with_appcontext
 def load(kind: str, file: Path, strict: bool) -> None:
     """Import FILE as KIND; prints every rejected line; exit 1 if the import failed."""
-    job = service.create(kind, file.read_text(encoding="utf-8-sig"), file.name, strict)
-    job_id = job.id
+    job_id = service.create(kind, file.read_text(encoding="utf-8-sig"), file.name, strict)
     with click.progressbar(length=0, label=f"{kind} {job_id}") as bar:
 
         def progress(done: int, total: int) -> None:

@@ -40,16 +40,20 @@ class ImportFileError(ValueError):
     missing); the message says which."""
 
 
-def create(kind: str, content: str, filename: str = "", strict: bool = False) -> ImportJob:
-    """Store an upload as a PENDING job (committed) and enqueue its task.
+def create(kind: str, content: str, filename: str = "", strict: bool = False) -> str:
+    """Store an upload as a PENDING job (committed); `start` runs it.
+
+    Returns:
+        the job's id (its task's id).
 
     Raises:
         ValueError: unknown `kind`.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    job_id = str(uuid.uuid4())
     job = ImportJob(
-        id=str(uuid.uuid4()),
+        id=job_id,
         kind=kind,
         filename=filename[:255],
         content=content,
@@ -59,11 +63,12 @@ def create(kind: str, content: str, filename: str = "", strict: bool = False) ->
     )
     db.session.add(job)
     db.session.commit()
-    return job
+    return job_id
 
 
 def start(job_id: str) -> None:
-    """Enqueue the job's task (run here and now without a broker)."""
+    """Enqueue the job's task (run here and now without a broker, in a session of its
+    own: call it with no transaction open)."""
     from app.imports.tasks import run_import
 
     enqueue(run_import, job_id)
