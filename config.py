@@ -113,6 +113,8 @@ class Config:
         # numbers listed) and a simulated gateway latency per request.
         self.SMS_DEVELOPMENT_DELIVERY_REPORTS = _bool("SMS_DEVELOPMENT_DELIVERY_REPORTS", True)
         self.SMS_DEVELOPMENT_FAILURES = _json("SMS_DEVELOPMENT_FAILURES", [])
+        # Numbers it refuses outright, with AT's statusCode: {"+254700000001": 500}.
+        self.SMS_DEVELOPMENT_REJECTIONS = _json("SMS_DEVELOPMENT_REJECTIONS", {})
         self.SMS_DEVELOPMENT_LATENCY_SECONDS = _float("SMS_DEVELOPMENT_LATENCY_SECONDS", 0.0)
         # Periodic jobs, as crontab lines in UTC ("minute hour day month weekday").
         self.FORECAST_SMS_SCHEDULE = env("FORECAST_SMS_SCHEDULE", "0 4 * * *")

@@ -10,8 +10,9 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
-from spectree import SecurityScheme, SpecTree
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
+from app.api.schemas import ValidationErrorOut
 from app.api.tokens import require_token
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,11 @@ spec = SpecTree(
     version="1",
     path="api/v1/docs",
     validation_error_status=422,
+    validation_error_model=ValidationErrorOut,
     before=validation_error_body,
-    security_schemes=[SecurityScheme(name="bearer", data={"type": "http", "scheme": "bearer"})],
+    security_schemes=[
+        SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))
+    ],
     security={"bearer": []},
 )
 

@@ -239,3 +239,14 @@ class ImportOut(BaseModel):
     applied: int
     rejected: list[RejectedLineOut]
     error: str | None
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field, dotted for nested ones (`filters.x`)")
+    message: str
+
+
+class ValidationErrorOut(BaseModel):
+    """A 422: every field the request got wrong, each with its message."""
+
+    errors: list[FieldError]

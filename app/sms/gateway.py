@@ -129,6 +129,14 @@ def _record(
     transaction may still roll back, as a real gateway would not), then the answer."""
     if config["SMS_DEVELOPMENT_LATENCY_SECONDS"]:
         time.sleep(config["SMS_DEVELOPMENT_LATENCY_SECONDS"])
+    # Numbers the simulated gateway refuses, with AT's statusCode (e.g. 500, 403).
+    refusals = config["SMS_DEVELOPMENT_REJECTIONS"]
+    refused = [
+        _refused(msisdn, int(refusals[msisdn])) for msisdn in recipients if msisdn in refusals
+    ]
+    recipients = [msisdn for msisdn in recipients if msisdn not in refusals]
+    if not recipients:
+        return refused
     now = utcnow()
     rows = [
         {
@@ -144,10 +152,14 @@ def _record(
     with db.engine.begin() as connection:
         connection.execute(insert(DevelopmentSms), rows)
     log.info("development SMS to %d recipients (first %s)", len(rows), mask(recipients[0]))
-    return [
+    return refused + [
         GatewayResult(row["msisdn"], True, False, row["gateway_id"], "Success", "KES 0.0000")
         for row in rows
     ]
+
+
+def _refused(msisdn: str, code: int) -> GatewayResult:
+    return GatewayResult(msisdn, False, code in RETRYABLE_CODES, None, f"StatusCode{code}")
 
 
 def find_sent(
