@@ -102,7 +102,14 @@ def seed_locations() -> int:
 @with_appcontext
 def seed_command() -> None:
     """Load demo data: customers +254711000001..20 (PIN 1234) with balances, some loans,
-    and Kenya's counties with a sample of sub-counties and wards."""
+    Kenya's counties with a sample of sub-counties and wards, campaign clients
+    +254711100001..8 in several time zones (with forecast and tips subscriptions), tip
+    series and a campaign."""
+    from app import seed_messaging
+
     created = seed_demo(current_app.config)
     click.echo(f"seeded {created} demo customers ({DEMO_COUNT} in all, PIN {DEMO_PIN})")
     click.echo(f"seeded {seed_locations()} locations")
+    click.echo(f"seeded {seed_messaging.seed_clients()} campaign clients")
+    click.echo(f"seeded {seed_messaging.seed_tips()} tip series")
+    click.echo(f"seeded {seed_messaging.seed_campaign()} campaign")

@@ -20,6 +20,7 @@ from app.campaigns import service
 from app.campaigns.stats import campaign_stats
 from app.extensions import db
 from app.models import Campaign, SmsRecipient
+from app.models.base import utc
 
 TAGS = ["campaigns"]
 
@@ -39,7 +40,7 @@ def campaign_out(campaign: Campaign) -> CampaignOut:
         finish_at=campaign.finish_at,
         status=campaign.status,
         recipients=recipients,
-        created_at=campaign.created_at,
+        created_at=utc(campaign.created_at),
     )
 
 

@@ -21,7 +21,7 @@ from app.api.schemas import (
 from app.customers import find
 from app.extensions import db
 from app.models import Customer, SmsRecipient
-from app.models.base import utcnow
+from app.models.base import utc, utcnow
 from app.sms import optout
 
 TAGS = ["clients"]
@@ -39,7 +39,7 @@ def client_out(customer: Customer) -> ClientOut:
         notify_to=clock(customer.notify_to),
         name=customer.name or "",
         language=customer.language or "en",
-        opted_out_at=customer.opted_out_at,
+        opted_out_at=utc(customer.opted_out_at),
         opt_out_source=customer.opt_out_source,
     )
 

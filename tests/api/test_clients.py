@@ -94,3 +94,18 @@ def test_a_duplicate_number_is_409(api):
     first = api.post("/clients", json=NEW).get_json()
     again = api.post("/clients", json={"phone_number": "+254711000201"})
     assert again.status_code == 409 and again.get_json()["id"] == first["id"]
+
+
+def test_times_are_given_in_utc_with_their_offset(api):
+    created = api.post("/clients", json=NEW).get_json()
+    changed = api.patch(f"/clients/{created['id']}", json={"opted_out": True}).get_json()
+    assert changed["opted_out_at"].endswith(("Z", "+00:00"))
+    campaign = api.post(
+        "/campaigns",
+        json={
+            "message": "Hello",
+            "start_at": "2026-12-01T09:00:00",
+            "finish_at": "2026-12-01T12:00:00",
+        },
+    ).get_json()
+    assert campaign["created_at"].endswith(("Z", "+00:00"))
