@@ -40,6 +40,32 @@ def _json(name: str, default: object) -> object:
     return default if raw is None else json.loads(raw)
 
 
+# Incoming SMS keywords per language -> action; a deployment replaces them with
+# SMS_KEYWORDS='{"en": {...}, ...}' (matched case-insensitively on the first word).
+SMS_KEYWORDS = {
+    "en": {"JOIN": "join", "START": "join", "STOP": "stop", "STOPALL": "stop", "HELP": "help"},
+    "sw": {"JIUNGE": "join", "ACHA": "stop", "SIMAMA": "stop", "MSAADA": "help"},
+}
+# What Sauti answers, per language and action ("unknown": text no keyword or open
+# conversation took).
+SMS_REPLIES = {
+    "en": {
+        "join": "Welcome to Sauti! Reply STOP to stop all messages, HELP for help.",
+        "stop": "You will get no more messages from Sauti. Reply JOIN to start again.",
+        "help": "Sauti: reply JOIN to subscribe, STOP to stop all messages. Dial *384*1#.",
+        "unknown": "Sorry, we did not understand. Reply JOIN to subscribe, STOP to stop, "
+        "HELP for help.",
+    },
+    "sw": {
+        "join": "Karibu Sauti! Jibu ACHA kusimamisha ujumbe wote, MSAADA kwa msaada.",
+        "stop": "Hutapokea ujumbe zaidi kutoka Sauti. Jibu JIUNGE kuanza tena.",
+        "help": "Sauti: jibu JIUNGE kujiunga, ACHA kusimamisha ujumbe wote. Piga *384*1#.",
+        "unknown": "Samahani, hatukuelewa. Jibu JIUNGE kujiunga, ACHA kusimamisha, "
+        "MSAADA kwa msaada.",
+    },
+}
+
+
 class Config:
     """Defaults for every setting; `create_app(overrides)` may replace any of them."""
 
@@ -116,6 +142,13 @@ class Config:
         # Numbers it refuses outright, with AT's statusCode: {"+254700000001": 500}.
         self.SMS_DEVELOPMENT_REJECTIONS = _json("SMS_DEVELOPMENT_REJECTIONS", {})
         self.SMS_DEVELOPMENT_LATENCY_SECONDS = _float("SMS_DEVELOPMENT_LATENCY_SECONDS", 0.0)
+        # Incoming SMS: the first word of a message, per language, names what it asks for
+        # (join / stop / help); the reply is in the keyword's language.
+        self.SMS_KEYWORDS = _json("SMS_KEYWORDS", SMS_KEYWORDS)
+        self.SMS_REPLIES = _json("SMS_REPLIES", SMS_REPLIES)
+        # JOIN adds a subscription to this product (billed like an imported one); "" only
+        # takes back an opt-out.
+        self.SMS_JOIN_PRODUCT = env("SMS_JOIN_PRODUCT", "premium")
         # Periodic jobs, as crontab lines in UTC ("minute hour day month weekday").
         self.FORECAST_SMS_SCHEDULE = env("FORECAST_SMS_SCHEDULE", "0 4 * * *")
         self.TIPS_SMS_SCHEDULE = env("TIPS_SMS_SCHEDULE", "0 5 * * 1")

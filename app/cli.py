@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from app.outbox.cli import outbox_cli
     from app.seed import seed_command
     from app.sms.cli import sms_cli, tick_command
+    from app.sms.mock import smsmock_command
     from app.surveys.cli import surveys_cli
     from app.ussd.dial import dial_command
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
         imports_cli,
         sms_cli,
         tick_command,
+        smsmock_command,
     )
     for command in commands:
         app.cli.add_command(command)

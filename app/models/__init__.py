@@ -7,7 +7,7 @@ from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
 from app.models.outbox import OutboxMessage
 from app.models.sessions import UssdSessionRecord
-from app.models.sms import DevelopmentSms, SmsMessage, SmsRecipient
+from app.models.sms import DevelopmentSms, IncomingSms, SmsMessage, SmsRecipient
 from app.models.subscriptions import BillingAttempt, Forecast, Subscription, Tip, TipSeries
 from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, SurveyRun
 
@@ -22,6 +22,7 @@ __all__ = [
     "DevelopmentSms",
     "Forecast",
     "ImportJob",
+    "IncomingSms",
     "LedgerEntry",
     "LedgerTransaction",
     "Location",

@@ -105,3 +105,34 @@ class DevelopmentSms(db.Model):
     sender_id: Mapped[str | None] = mapped_column(String(20))
     enqueue: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IncomingSms(db.Model):
+    """One SMS a phone user sent to one of our short codes, and what Sauti answered.
+
+    `gateway_id` is the gateway's message id (AT `id`): its unique constraint is what makes
+    a re-posted callback a duplicate, answered with the stored `reply` and run no further.
+    `handled_as` says what Sauti made of it: a keyword's action ("join", "stop", "help"),
+    "conversation" (an open SMS conversation took it) or "unknown" (answered with help).
+    `received_at` is the gateway's `date` when it sent one (UTC), else when it arrived.
+    """
+
+    __tablename__ = "incoming_sms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(20), default="africastalking")
+    gateway_id: Mapped[str] = mapped_column(String(100), unique=True)
+    msisdn: Mapped[str] = mapped_column(String(20), index=True)
+    short_code: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    link_id: Mapped[str | None] = mapped_column(String(100))
+    network_code: Mapped[str | None] = mapped_column(String(10))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    keyword: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(8))
+    handled_as: Mapped[str | None] = mapped_column(String(20))
+    reply: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
