@@ -91,10 +91,13 @@ def add_recipients(
     dialect = db.session.get_bind().dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(SmsRecipient)
     statement = statement.from_select([*columns, "attempts"], chosen)
-    result = db.session.execute(
-        statement.on_conflict_do_nothing(index_elements=["message_id", "msisdn"])
-    )
-    return max(result.rowcount, 0)
+    statement = statement.on_conflict_do_nothing(index_elements=["message_id", "msisdn"])
+    if dialect == "postgresql":
+        # psycopg 3 reports no rowcount (-1) for this INSERT ... SELECT: count what it
+        # returns inside the database instead (a data-modifying CTE; nothing is fetched).
+        added = statement.returning(SmsRecipient.id).cte("added")
+        return db.session.scalar(select(func.count()).select_from(added))
+    return max(db.session.execute(statement).rowcount, 0)
 
 
 def count_recipients(message: SmsMessage) -> int:
