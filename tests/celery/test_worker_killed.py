@@ -40,8 +40,9 @@ def worker_env(database_url: str) -> dict[str, str]:
         "AT_CALLBACK_TOKEN": "test-token",
         "SMS_BACKEND": "development",
         "SMS_BATCH_SIZE": "5",
-        # a slow gateway, so that the kill lands while a batch is being sent
-        "SMS_DEVELOPMENT_LATENCY_SECONDS": "0.4",
+        # a slow gateway (8 batches, 12 s in all), so that the kill lands while a batch is
+        # being sent even when the machine is busy and the test polls late
+        "SMS_DEVELOPMENT_LATENCY_SECONDS": "1.5",
     }
 
 
