@@ -30,9 +30,40 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _json(name: str, default: object) -> object:
     raw = os.environ.get(name)
     return default if raw is None else json.loads(raw)
+
+
+# Incoming SMS keywords per language -> action; a deployment replaces them with
+# SMS_KEYWORDS='{"en": {...}, ...}' (matched case-insensitively on the first word).
+SMS_KEYWORDS = {
+    "en": {"JOIN": "join", "START": "join", "STOP": "stop", "STOPALL": "stop", "HELP": "help"},
+    "sw": {"JIUNGE": "join", "ACHA": "stop", "SIMAMA": "stop", "MSAADA": "help"},
+}
+# What Sauti answers, per language and action ("unknown": text no keyword or open
+# conversation took).
+SMS_REPLIES = {
+    "en": {
+        "join": "Welcome to Sauti! Reply STOP to stop all messages, HELP for help.",
+        "stop": "You will get no more messages from Sauti. Reply JOIN to start again.",
+        "help": "Sauti: reply JOIN to subscribe, STOP to stop all messages. Dial *384*1#.",
+        "unknown": "Sorry, we did not understand. Reply JOIN to subscribe, STOP to stop, "
+        "HELP for help.",
+    },
+    "sw": {
+        "join": "Karibu Sauti! Jibu ACHA kusimamisha ujumbe wote, MSAADA kwa msaada.",
+        "stop": "Hutapokea ujumbe zaidi kutoka Sauti. Jibu JIUNGE kuanza tena.",
+        "help": "Sauti: jibu JIUNGE kujiunga, ACHA kusimamisha ujumbe wote. Piga *384*1#.",
+        "unknown": "Samahani, hatukuelewa. Jibu JIUNGE kujiunga, ACHA kusimamisha, "
+        "MSAADA kwa msaada.",
+    },
+}
 
 
 class Config:
@@ -58,8 +89,6 @@ class Config:
         self.AT_API_KEY = env("AT_API_KEY")
         self.AT_SMS_SENDER_ID = env("AT_SMS_SENDER_ID")
         self.HUBTEL_CALLBACK_TOKEN = env("HUBTEL_CALLBACK_TOKEN")
-        # Bearer token for GET /api/surveys/<id>/export; unset disables the export API.
-        self.EXPORT_API_TOKEN = env("EXPORT_API_TOKEN")
         # "development" records what would be sent; "africastalking" calls the gateway.
         self.SMS_BACKEND = env("SMS_BACKEND", "development")
         self.AIRTIME_BACKEND = env("AIRTIME_BACKEND", "development")
@@ -120,3 +149,53 @@ class Config:
         # Console password hashing (Argon2id): argon2-cffi's recommended cost by default.
         self.CONSOLE_ARGON2_TIME_COST = _int("CONSOLE_ARGON2_TIME_COST", 3)
         self.CONSOLE_ARGON2_MEMORY_KIB = _int("CONSOLE_ARGON2_MEMORY_KIB", 65536)
+        # Redis broker: a task not acknowledged within this many seconds is delivered again
+        # (keep it above the longest task; a worker killed mid-task is requeued at once).
+        self.CELERY_VISIBILITY_TIMEOUT_SECONDS = _int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+        self._messaging()
+
+    def _messaging(self) -> None:
+        """Bulk SMS, campaigns, subscriptions, billing and imports."""
+        env = os.environ.get
+        # Clients without a time zone of their own are in this one (IANA name).
+        self.DEFAULT_TIMEZONE = env("DEFAULT_TIMEZONE", "Africa/Nairobi")
+        self.SMS_BATCH_SIZE = _int("SMS_BATCH_SIZE", 100)  # recipients per gateway request
+        # A message to more recipients than this is sent with AT's `enqueue` flag.
+        self.SMS_ENQUEUE_THRESHOLD = _int("SMS_ENQUEUE_THRESHOLD", 100)
+        # Sender id or short code per service (campaigns, forecasts, tips, billing, ...);
+        # a service not listed uses AT_SMS_SENDER_ID.
+        self.SMS_SENDER_IDS = _json("SMS_SENDER_IDS", {})
+        self.SMS_ALLOW_INTERNATIONAL = _bool("SMS_ALLOW_INTERNATIONAL", False)
+        self.MAX_SMS_TRY_LIMIT = _int("MAX_SMS_TRY_LIMIT", 3)
+        self.SMS_RETRY_DELAY_SECONDS = _int("SMS_RETRY_DELAY_SECONDS", 300)
+        # A row claimed by a send task that has not finished after this long is settled by
+        # the next tick (the task's message was lost).
+        self.SMS_SEND_LEASE_SECONDS = _int("SMS_SEND_LEASE_SECONDS", 3600)
+        # The development backend: simulated delivery reports (Success, or Failed for the
+        # numbers listed) and a simulated gateway latency per request.
+        self.SMS_DEVELOPMENT_DELIVERY_REPORTS = _bool("SMS_DEVELOPMENT_DELIVERY_REPORTS", True)
+        self.SMS_DEVELOPMENT_FAILURES = _json("SMS_DEVELOPMENT_FAILURES", [])
+        # Numbers it refuses outright, with AT's statusCode: {"+254700000001": 500}.
+        self.SMS_DEVELOPMENT_REJECTIONS = _json("SMS_DEVELOPMENT_REJECTIONS", {})
+        self.SMS_DEVELOPMENT_LATENCY_SECONDS = _float("SMS_DEVELOPMENT_LATENCY_SECONDS", 0.0)
+        # Incoming SMS: the first word of a message, per language, names what it asks for
+        # (join / stop / help); the reply is in the keyword's language.
+        self.SMS_KEYWORDS = _json("SMS_KEYWORDS", SMS_KEYWORDS)
+        self.SMS_REPLIES = _json("SMS_REPLIES", SMS_REPLIES)
+        # JOIN adds a subscription to this product (billed like an imported one); "" only
+        # takes back an opt-out.
+        self.SMS_JOIN_PRODUCT = env("SMS_JOIN_PRODUCT", "premium")
+        # Periodic jobs, as crontab lines in UTC ("minute hour day month weekday").
+        self.FORECAST_SMS_SCHEDULE = env("FORECAST_SMS_SCHEDULE", "0 4 * * *")
+        self.TIPS_SMS_SCHEDULE = env("TIPS_SMS_SCHEDULE", "0 5 * * 1")
+        # "development" records billing attempts; "http" posts to BILLING_URL.
+        self.BILLING_BACKEND = env("BILLING_BACKEND", "development")
+        self.BILLING_URL = env("BILLING_URL")
+        self.BILLING_TOKEN = env("BILLING_TOKEN")
+        self.BILLING_TIMEOUT_SECONDS = _float("BILLING_TIMEOUT_SECONDS", 10.0)
+        self.MAX_BILLING_TRY_LIMIT = _int("MAX_BILLING_TRY_LIMIT", 3)
+        self.BILLING_RETRY_DELAY_SECONDS = _int("BILLING_RETRY_DELAY_SECONDS", 600)
+        # Numbers the development billing backend declines (to try the cancellation path).
+        self.BILLING_DEVELOPMENT_DECLINES = _json("BILLING_DEVELOPMENT_DECLINES", [])
+        self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        self.IMPORT_RESULT_TTL_SECONDS = _int("IMPORT_RESULT_TTL_SECONDS", 7 * 24 * 3600)

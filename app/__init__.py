@@ -31,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """
     from app import (
         actions,
+        api,
         celery_app,
         cli,
         console,
@@ -46,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.extensions import db
     from app.hotline.views import bp as hotline_bp
     from app.settings import require_settings
+    from app.sms.views import bp as sms_bp
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
 
@@ -72,5 +74,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(hotline_bp)
     app.register_blueprint(callcentre_bp)
     console.init_app(app)
+    app.register_blueprint(sms_bp)
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -62,3 +62,12 @@ def mask(msisdn: str | None) -> str:
     if len(msisdn) <= 6:
         return "*" * len(msisdn)
     return msisdn[:5] + "*" * (len(msisdn) - 8) + msisdn[-3:]
+
+
+@lru_cache(maxsize=8192)
+def region_of(msisdn: str) -> str | None:
+    """The ISO 3166-1 region of an E.164 number ("+254711000001" -> "KE"), or None."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(msisdn))
+    except phonenumbers.NumberParseException:
+        return None

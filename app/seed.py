@@ -85,9 +85,13 @@ def seed_locations() -> int:
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Load demo data: customers +254711000001..20 (PIN 1234) with balances and some loans,
+    """Load demo data: customers +254711000001..20 (PIN 1234) with balances and some loans;
     the demo hotline (group 1 on +254711082005) and call-centre queue (+254711082007, agents
-    dial +254711082008); and the places, which `flask db upgrade` loads already."""
+    dial +254711082008); campaign clients +254711100001..8 in several time zones (with
+    forecast and tips subscriptions), tip series and a campaign; and the places, which
+    `flask db upgrade` loads already."""
+    from app import seed_messaging
+
     created = seed_demo(current_app.config)
     click.echo(f"seeded {created} demo customers ({DEMO_COUNT} in all, PIN {DEMO_PIN})")
     click.echo(f"seeded {seed_locations()} locations")
@@ -95,3 +99,6 @@ def seed_command() -> None:
         click.echo("seeded the demo hotline: group 1 on +254711082005, 4 volunteers")
     if seed_callcentre(demo_msisdn):
         click.echo("seeded the demo call centre: +254711082007, agents dial +254711082008")
+    click.echo(f"seeded {seed_messaging.seed_clients()} campaign clients")
+    click.echo(f"seeded {seed_messaging.seed_tips()} tip series")
+    click.echo(f"seeded {seed_messaging.seed_campaign()} campaign")

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app import create_app
+from app.celery_app import celery_for
 from app.extensions import db
 from app.ledger import invariant_problems
 from app.models import OutboxMessage
@@ -59,7 +60,12 @@ def make_app(tmp_path: Path, **overrides):
         "USSD_NEW_SESSIONS_PER_MINUTE": 0,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    # Celery is built on first use, and the last built is the default that shared tasks
+    # run on: build this app's now, so tasks called directly run on it, not on an app an
+    # earlier test made (one app per process never meets this outside tests).
+    celery_for(app)
+    return app
 
 
 @pytest.fixture

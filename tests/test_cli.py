@@ -7,8 +7,15 @@ from tests.conftest import FIXTURES
 
 
 def test_seed_is_idempotent(app, runner):
-    assert "seeded 20 demo customers" in runner.invoke(args=["seed"]).output
-    assert "seeded 0 demo customers" in runner.invoke(args=["seed"]).output
+    first = runner.invoke(args=["seed"]).output
+    assert "seeded 20 demo customers" in first
+    assert "seeded 8 campaign clients" in first
+    assert "seeded 2 tip series" in first
+    assert "seeded 1 campaign" in first
+    again = runner.invoke(args=["seed"]).output
+    assert "seeded 0 demo customers" in again
+    assert "seeded 0 campaign clients" in again
+    assert "seeded 0 campaign" in again
 
 
 def test_dial_runs_a_session_in_process(seeded, runner):

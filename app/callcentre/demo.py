@@ -37,11 +37,11 @@ def seed_callcentre(demo_msisdn: Callable[[int], str]) -> bool:
     )
     for phone, name in AGENTS:
         admin.add_agent("ishamba", phone, name)
-    now = datetime.now(UTC)
+    today = datetime.now(UTC).date()
     for n in range(1, 16):
         customer = customers.find(demo_msisdn(n))
         if customer is not None:
-            expires = now + timedelta(days=365) if n <= 10 else now - timedelta(days=30)
-            subscribe(customer.id, PRODUCT, expires)
+            ends = today + timedelta(days=365) if n <= 10 else today - timedelta(days=30)
+            subscribe(customer.id, PRODUCT, ends - timedelta(days=365), ends)
     db.session.commit()
     return True

@@ -9,8 +9,7 @@ what it sent on the row, so a redelivered task sends nothing twice.
 import logging
 from typing import Any
 
-from flask import current_app
-
+from app.celery_app import enqueue
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.base import insert_ignoring_duplicates, utcnow
@@ -71,18 +70,11 @@ def dispatch(ids: list[int]) -> None:
     """
     if not ids:
         return
-    from app.celery_app import celery_for
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
-    # Without a broker (the embedded default) the task runs here and now: calling it skips
-    # Celery's eager tracing, which costs more than sending to a development backend.
-    in_process = celery_for(current_app._get_current_object()).conf.task_always_eager
     for outbox_id in ids:
-        try:
-            if in_process:
-                deliver(outbox_id)
-            else:
-                deliver.delay(outbox_id)
+        try:  # without a broker (the embedded default) the delivery runs here and now
+            enqueue(deliver, outbox_id)
         except Exception:  # the row stays pending: `outbox sweep` (Celery beat) retries it
             db.session.rollback()
             log.exception("outbox %s: delivery not started; left for the sweep", outbox_id)

@@ -24,16 +24,21 @@ def _at_initialised(config: Mapping[str, Any]) -> None:
 def send_sms(config: Mapping[str, Any], recipient: str, payload: dict[str, Any]) -> dict:
     """Send one SMS; returns what the backend answered (plain data).
 
+    Args:
+        payload: {"message": ..., "sender_id": optional short code or sender id (default
+            AT_SMS_SENDER_ID)}.
+
     Source: Africa's Talking SMS API, `SMS.send(message, recipients, sender_id)`; the reply
     is the `SMSMessageData` dict.
     """
     if config["SMS_BACKEND"] == "development":
         log.info("development SMS to %s: %d chars", mask(recipient), len(payload["message"]))
-        return {"backend": "development", "to": recipient, "message": payload["message"]}
+        result = {"backend": "development", "to": recipient, "message": payload["message"]}
+        return {**result, "from": payload["sender_id"]} if payload.get("sender_id") else result
     _at_initialised(config)
-    return africastalking.SMS.send(
-        payload["message"], [recipient], sender_id=config.get("AT_SMS_SENDER_ID")
-    )
+    # A reply to an incoming SMS goes from the short code it was sent to.
+    sender_id = payload.get("sender_id") or config.get("AT_SMS_SENDER_ID")
+    return africastalking.SMS.send(payload["message"], [recipient], sender_id=sender_id)
 
 
 def send_airtime(

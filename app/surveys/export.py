@@ -28,7 +28,8 @@ from app.extensions import db
 from app.menus.expressions import is_numeric
 from app.menus.flow import Flow, Question
 from app.models import DefinitionVersion, SurveyAnswer, SurveyRun
-from app.surveys.stats import as_runs, resume_cutoff, run_status, utc
+from app.models.base import utc
+from app.surveys.stats import as_runs, resume_cutoff, run_status
 
 Runs = Select | Iterable[SurveyRun]
 

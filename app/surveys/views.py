@@ -1,10 +1,9 @@
 """`GET /api/surveys/<definition_id>/export?format=floip|csv|xlsx`: results for other systems.
 
-Callers send `Authorization: Bearer <EXPORT_API_TOKEN>`. With no token configured the API
-is off (403 on every request), so a deployment never serves results by accident.
+Callers send `Authorization: Bearer <token>` with a token from `flask tokens create NAME`
+(the same tokens as /api/v1); without one the answer is 401.
 """
 
-import hmac
 import io
 import json
 import tempfile
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
+from app.api.tokens import require_token
 from app.surveys.export import XLSX_MIMETYPE, write_csv, write_floip, write_xlsx
 from app.surveys.stats import survey_flows, survey_runs
 
@@ -26,26 +26,7 @@ def _error(status: int, message: str) -> Response:
     return current_app.response_class(body, status=status, mimetype="application/json")
 
 
-@bp.before_request
-def authenticate() -> Response | None:
-    """Let the request through only with the configured bearer token.
-
-    Returns:
-        None to go on; 403 {"error": "export API disabled"} when EXPORT_API_TOKEN is unset;
-        401 with `WWW-Authenticate: Bearer` when the token is missing or wrong.
-    """
-    expected = current_app.config.get("EXPORT_API_TOKEN")
-    if not expected:
-        return _error(403, "export API disabled")
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    # compare_digest: the time taken must not tell how much of the token was right.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), str(expected).encode()
-    ):
-        response = _error(401, "send Authorization: Bearer <token>")
-        response.headers["WWW-Authenticate"] = "Bearer"
-        return response
-    return None
+bp.before_request(require_token)
 
 
 @bp.get("/<definition_id>/export")

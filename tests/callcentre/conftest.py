@@ -16,6 +16,7 @@ AGENT_1, AGENT_2 = "+254720000001", "+254720000002"
 ACTIVE_CALLERS = ("+254733000001", "+254733000002", "+254733000003")
 LAPSED, UNKNOWN = "+254733000009", "+254733000010"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+START = (NOW - timedelta(days=335)).date()
 
 
 @pytest.fixture
@@ -33,9 +34,9 @@ def centre(app):
         for msisdn in ACTIVE_CALLERS:
             customer = customers.store_fields(msisdn, {"name": "Farmer"})
             db.session.flush()
-            subscribe(customer.id, "ishamba", NOW + timedelta(days=30))
+            subscribe(customer.id, "ishamba", START, (NOW + timedelta(days=30)).date())
         lapsed = customers.store_fields(LAPSED, {"name": "Lapsed", "language": "sw"})
         db.session.flush()
-        subscribe(lapsed.id, "ishamba", NOW - timedelta(days=1))
+        subscribe(lapsed.id, "ishamba", START, (NOW - timedelta(days=1)).date())
         db.session.commit()
         return SimpleNamespace(queue=queue.id)

@@ -48,11 +48,11 @@ def test_a_lapsed_subscriber_hears_how_to_renew_in_their_language(app, centre):
     assert admission.reason == "subscription lapsed"
 
 
-def test_a_subscription_marked_lapsed_is_lapsed_before_it_expires(app, centre):
+def test_a_cancelled_subscription_is_lapsed_before_it_expires(app, centre):
     with app.app_context():
         customer = customers.find(ACTIVE_CALLERS[0])
         row = db.session.scalar(select(Subscription).where(Subscription.customer_id == customer.id))
-        row.status = "lapsed"
+        row.status = "cancelled"
         db.session.commit()
     assert admit(app, ACTIVE_CALLERS[0]).outcome == "renew"
 

@@ -5,20 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.celery_app import celery_for
 from app.extensions import db
 from app.hotline import admin
 
 NAIROBI_LINE = "+254711082005"
 LONDON_LINE = "+442079460000"
 AMINA, BRIAN, CYNTHIA = "+254722000001", "+254722000002", "+254722000003"
-
-
-@pytest.fixture(autouse=True)
-def worker(app):
-    """The app's Celery, built as `celery -A app.worker` builds it (eager without a broker),
-    so the tests can call the beat tasks through `.delay()`."""
-    return celery_for(app)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""hotline, call centre and subscriptions; email recipients in the outbox
+"""hotline and call centre; email recipients in the outbox
 
 Revision ID: cc222d62bed8
 Revises: b31f0c2d9a47
@@ -162,20 +162,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_hotline_voicemails_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hotline_voicemails_recorded_at'), ['recorded_at'], unique=False)
 
-    op.create_table('subscriptions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('product', sa.String(length=60), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_subscriptions_customer_id_customers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_subscriptions')),
-    sa.UniqueConstraint('customer_id', 'product', name='one_subscription_per_product')
-    )
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_subscriptions_customer_id'), ['customer_id'], unique=False)
-
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.alter_column('recipient',
                existing_type=sa.VARCHAR(length=20),
@@ -193,10 +179,6 @@ def downgrade():
                type_=sa.VARCHAR(length=20),
                existing_nullable=False)
 
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_subscriptions_customer_id'))
-
-    op.drop_table('subscriptions')
     with op.batch_alter_table('hotline_voicemails', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hotline_voicemails_recorded_at'))
         batch_op.drop_index(batch_op.f('ix_hotline_voicemails_group_id'))
