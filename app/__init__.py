@@ -29,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         ConfigurationError: a required secret is missing (the message names it).
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, celery_app, cli, directors, interrogators, menus, sessions, voice
     from app.extensions import db, migrate
     from app.settings import require_secrets
     from app.surveys.views import bp as surveys_bp
@@ -56,5 +56,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
+    voice.init_app(app)
     cli.init_app(app)
     return app

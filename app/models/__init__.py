@@ -1,5 +1,6 @@
 """SQLAlchemy 2.0 typed models, one module per area."""
 
+from app.models.calls import Call
 from app.models.customers import CallRequest, Customer
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
@@ -9,6 +10,7 @@ from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, Sur
 
 __all__ = [
     "Account",
+    "Call",
     "CallRequest",
     "Customer",
     "DefinitionVersion",

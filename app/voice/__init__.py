@@ -2,6 +2,20 @@
 on Twilio (TwiML) and Africa's Talking (voice XML).
 
 The channel owns the keys (`keys.py`), the speech (`speech.py`, `phrases.py`), the
-renderers (`twiml.py`, `at_xml.py`), webhook verification (`verify.py`) and the call
-records (`calls.py`); nothing above the renderers knows `<Gather>` or `<GetDigits>`.
+renderers (`twiml.py`, `at_xml.py`), the gateway adapters (`gateways/`), webhook
+verification (`verify.py`) and the call records (`calls.py`); nothing above the renderers
+knows `<Gather>` or `<GetDigits>`.
 """
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Voice settings, the /voice blueprint and the `calls` / `callmock` commands."""
+    from app.voice import settings
+    from app.voice.calls import calls_cli
+    from app.voice.views import bp
+
+    settings.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(calls_cli)
