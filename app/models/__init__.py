@@ -1,7 +1,7 @@
 """SQLAlchemy 2.0 typed models, one module per area."""
 
 from app.models.calls import Call
-from app.models.customers import CallRequest, Customer
+from app.models.customers import Customer
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
 from app.models.outbox import OutboxMessage
@@ -11,7 +11,6 @@ from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, Sur
 __all__ = [
     "Account",
     "Call",
-    "CallRequest",
     "Customer",
     "DefinitionVersion",
     "LedgerEntry",
