@@ -13,7 +13,7 @@ def spoken(prompt: Prompt) -> str:
     an element's text, never in markup.
     """
     language = prompt.language
-    parts = [prompt.note, prompt.text.replace("\n", ". ")]
+    parts = [_sentences(prompt.note), _sentences(prompt.text)]
     parts += [
         phrase(language, "press", label=choice.label, key=key_name(language, choice.key))
         for choice in prompt.choices
@@ -21,6 +21,12 @@ def spoken(prompt: Prompt) -> str:
     if not prompt.end:
         parts += _instructions(prompt)
     return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def _sentences(text: str) -> str:
+    """Screen lines as spoken sentences: each line ends with a full stop if it has none."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return " ".join(line if line[-1] in ".?!:" else f"{line}." for line in lines)
 
 
 def _instructions(prompt: Prompt) -> list[str]:
