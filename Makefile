@@ -7,9 +7,11 @@ PORT ?= 5000
 .PHONY: run test install lint bench
 
 $(VENV)/.installed: pyproject.toml
+	@echo "==> [1/2] creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@echo "==> [2/2] installing Sauti and its dependencies into $(VENV) (a minute or two)"
+	$(VENV)/bin/pip install --progress-bar on -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -18,11 +20,16 @@ install: $(VENV)/.installed
 .env: | $(VENV)/.installed
 	$(VENV)/bin/python -c "import secrets; print('\n'.join(f'{k}={secrets.token_urlsafe(24)}' for k in ('SECRET_KEY', 'SESSION_SIGNING_KEY', 'PIN_PEPPER', 'AT_CALLBACK_TOKEN', 'HUBTEL_CALLBACK_TOKEN')))" > $@
 
+# The designer's server: edited and added definitions are picked up without a restart
+# (a broken edit keeps the file's last valid version in service). MENUS_HOT_RELOAD=0 turns
+# that off.
 run: install .env
+	@echo "==> building the database and loading the demo data"
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	@echo "USSD callback URL: http://127.0.0.1:$(PORT)/ussd/africastalking/$$(sed -n 's/^AT_CALLBACK_TOKEN=//p' .env)"
-	$(FLASK) run --port $(PORT)
+	@echo "Definitions in $${MENUS_DIR:-app/menus} reload when edited (MENUS_HOT_RELOAD=$${MENUS_HOT_RELOAD:-1})"
+	MENUS_HOT_RELOAD=$${MENUS_HOT_RELOAD:-1} $(FLASK) run --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,12 +4,30 @@ With CELERY_BROKER_URL unset (the embedded default, and tests) tasks run eagerly
 in-process; with it set, on the Redis broker with JSON and late acks.
 """
 
-from celery import Celery, Task
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
+if TYPE_CHECKING:
+    from celery import Celery
 
-def init_app(app: Flask) -> Celery:
-    """Create the app's Celery instance as `app.extensions["celery"]`."""
+
+def init_app(app: Flask) -> None:
+    """Reserve `app.extensions["celery"]`; the instance is built by `celery_for` on first
+    use, so commands that queue nothing (`flask menus`, a first `flask dial` screen) never
+    import Celery."""
+    app.extensions["celery"] = None
+
+
+def celery_for(app: Flask) -> "Celery":
+    """The app's Celery instance (`app.extensions["celery"]`), built on first use."""
+    if app.extensions.get("celery") is None:
+        app.extensions["celery"] = _build(app)
+    return app.extensions["celery"]
+
+
+def _build(app: Flask) -> "Celery":
+    from celery import Celery, Task
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -30,8 +48,11 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
+            "prune-hop-outcomes": {
+                "task": "app.sessions.tasks.prune_outcomes",
+                "schedule": 3600.0,
+            },
         },
     )
     celery.set_default()
-    app.extensions["celery"] = celery
     return celery

@@ -1,7 +1,6 @@
 """Unbound singletons, attached to an app in `create_app`."""
 
 from flask import Flask
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -15,7 +14,6 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
-migrate = Migrate(render_as_batch=True)
 
 
 def redis_client(app: Flask):

@@ -34,8 +34,14 @@ def fold(name: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum())
 
 
+def reading_order(name: str) -> tuple[tuple[str, ...], str]:
+    """Sort key for names as a directory lists them: word by word, ignoring case, accents
+    and punctuation, so "Mau Narok" comes before "Mauche" and "Murang'a" after "Muranga"."""
+    return tuple(fold(word) for word in name.split()), name
+
+
 def _sorted(names: Iterable[str]) -> list[str]:
-    return sorted(names, key=lambda name: (fold(name), name))
+    return sorted(names, key=reading_order)
 
 
 class LocationTree:

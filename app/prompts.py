@@ -22,6 +22,8 @@ class Prompt:
         max_digits: for voice, how many DTMF digits to gather (None = until `#`).
         audio_url: for voice, a recording to play instead of speaking `text`.
         footer: navigation hints shown last (e.g. "0 Back 00 Home"); never paginated away.
+        pinned: how many of the last `choices` a caller needs on every page (e.g. "Done"):
+            a paginating renderer repeats them on each page.
         language: the language code `text` is in.
     """
 
@@ -31,5 +33,6 @@ class Prompt:
     max_digits: int | None = None
     audio_url: str | None = None
     footer: str = ""
+    pinned: int = 0
     language: str = "en"
     meta: dict = field(default_factory=dict, compare=False)

@@ -154,3 +154,15 @@ def test_extra_cells_name_the_row(tmp_path):
     path = write_csv(tmp_path, "KE-13,Kiambu,Ruiru,Biashara,extra\n")
     with pytest.raises(ValueError, match=r"locations\.csv:2: more than 4 columns"):
         load_locations(path)
+
+
+def test_wards_are_listed_word_by_word_as_a_directory_lists_them(app, client):
+    from app.seed import seed_locations
+    from tests.conftest import Handset
+
+    with app.app_context():
+        seed_locations()
+    farmer = Handset(client, "+254733000077", "*384*2#")
+    farmer.walk("1", "Achieng Atieno", "2", "1980", "nakuru")
+    body = farmer.send("njoro")
+    assert body.index("Mau Narok") < body.index("Mauche")

@@ -159,10 +159,10 @@ def test_call_me_places_a_recorded_call_from_the_voice_number(seeded, client):
 def test_wrong_pin_reasks_then_locks(seeded, client):
     phone = Handset(client, BRIAN)
     assert phone.walk("2", "100", "1", "0000").startswith("CON Wrong PIN. 2 tries left.")
-    assert phone.send("1111").startswith("CON Wrong PIN. 1 tries left.")
-    assert phone.send("2222") == "END Too many wrong PINs. Try again later."
+    assert phone.send("1111").startswith("CON Wrong PIN. 1 try left.")
+    assert phone.send("2222") == "END Too many wrong PINs. Try again in 15 minutes."
     locked = Handset(client, BRIAN).walk("2", "100", "1", "1234")
-    assert locked == "END Too many wrong PINs. Try again later."
+    assert locked == "END Too many wrong PINs. Try again in 15 minutes."
     assert balance(seeded, ledger.wallet_code(BRIAN)) == 7_000_00
 
 
@@ -194,6 +194,6 @@ def test_crash_inside_a_hop_ends_politely_and_writes_nothing(seeded, client, mon
 
     monkeypatch.setattr(microfinance, "_confirmed", explode)
     body = Handset(client, BRIAN).walk("2", "100", "1", "1234")
-    assert body == "END Sorry, something went wrong. Please dial again."
+    assert body == ("END Sorry, something went wrong and nothing was changed. Please dial again.")
     assert postings(seeded, "withdraw") == []
     assert balance(seeded, ledger.wallet_code(BRIAN)) == 7_000_00

@@ -286,15 +286,49 @@ def test_transcript(shipped, path):
 
 
 def test_every_survey_language_has_a_transcript(app):
-    flows = app.extensions["menus"].flows
+    missing = missing_transcripts(app.extensions["menus"].flows, FILES)
+    assert not missing, "\n".join(missing)
+
+
+def test_a_survey_without_transcripts_is_told_which_files_to_record(app_factory, tmp_path):
+    menus = tmp_path / "menus"
+    menus.mkdir()
+    sample = Path(__file__).parent.parent / "examples" / "harvest_survey.yaml"
+    (menus / "harvest.yaml").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    flows = app_factory(MENUS_DIR=str(menus)).extensions["menus"].flows
+    record = (
+        "add tests/transcripts/harvest.{0}.txt: answer the survey in '{0}' with "
+        "`.venv/bin/flask --app manage dial '*384*12#' --msisdn {1} "
+        "--save-transcript tests/transcripts/harvest.{0}.txt` (README: Conversation tests)"
+    )
+    english, swahili = record.format("en", "0700000100"), record.format("sw", "0700000101")
+    assert missing_transcripts(flows, []) == [english, swahili]
+    assert missing_transcripts(flows, [Path("harvest.en.txt")]) == [swahili]
+
+
+def missing_transcripts(flows, files: list[Path]) -> list[str]:
+    """For each (survey, declared language) no file covers: which file to add, and how."""
     wanted = {
         (flow.id, language)
         for flow in flows.values()
         if flow.definition.kind == "survey"
         for language in flow.languages
     }
-    covered = {name_parts(path)[:2] for path in FILES}
-    assert sorted(wanted - covered) == []
+    covered = {name_parts(path)[:2] for path in files}
+    return [how_to_record(flows[d], language) for d, language in sorted(wanted - covered)]
+
+
+def how_to_record(flow, language: str) -> str:
+    """Which transcript file to add, and the command that records it (a number per
+    language: a survey answered once per caller turns a second walk away)."""
+    code = (flow.definition.service_codes or ["CODE"])[0]
+    path = f"tests/transcripts/{flow.id}.{language}.txt"
+    msisdn = f"07000001{list(flow.languages).index(language):02d}"
+    return (
+        f"add {path}: answer the survey in {language!r} with `.venv/bin/flask --app manage "
+        f"dial '{code}' --msisdn {msisdn} --save-transcript {path}` (README: Conversation "
+        "tests)"
+    )
 
 
 def test_every_transcript_names_a_definition_and_one_of_its_languages(app):

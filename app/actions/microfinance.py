@@ -10,6 +10,7 @@ from typing import Any
 from app import customers, ledger, outbox
 from app.actions import ActionContext, actions
 from app.ledger import LedgerError, Leg
+from app.money import money_text
 
 KIND_LABELS = {
     "deposit": "Deposit",
@@ -21,23 +22,18 @@ KIND_LABELS = {
 }
 
 
-def _money(minor: int) -> str:
-    major, cents = divmod(minor, 100)
-    return f"{major:,}.{cents:02d}"
-
-
 def _receipt(ctx: ActionContext, msisdn: str, text: str, suffix: str = "sms") -> None:
     outbox.queue("sms", msisdn, {"message": text}, f"{ctx.idempotency_key}:{suffix}")
 
 
 def _confirmed(ctx: ActionContext, result: dict[str, Any], what: str, amount: int) -> None:
-    """Queue the caller's receipt: "<ref> Confirmed. KES 500.00 <what>. New balance …"."""
+    """Queue the caller's receipt: "<ref> Confirmed. KES 500 <what>. New balance …"."""
     currency = ctx.config["CURRENCY"]
     _receipt(
         ctx,
         ctx.msisdn,
-        f"{result['reference']} Confirmed. {currency} {_money(amount)} {what}. "
-        f"New balance {currency} {_money(result['balance'])}.",
+        f"{result['reference']} Confirmed. {money_text(amount, currency)} {what}. "
+        f"New balance {money_text(result['balance'], currency)}.",
     )
 
 
@@ -127,7 +123,7 @@ def send_money(ctx: ActionContext, recipient: str, amount: int) -> dict[str, Any
         _receipt(
             ctx,
             recipient,
-            f"{result['reference']} Confirmed. You have received {currency} {_money(amount)} "
+            f"{result['reference']} Confirmed. You have received {money_text(amount, currency)} "
             f"from {ctx.msisdn}.",
             "sms:recipient",
         )
@@ -153,8 +149,8 @@ def repay_loan(ctx: ActionContext, amount: int) -> dict[str, Any]:
         _receipt(
             ctx,
             ctx.msisdn,
-            f"{result['reference']} Confirmed. {currency} {_money(amount)} loan repayment. "
-            f"Loan balance {currency} {_money(result['owed'])}.",
+            f"{result['reference']} Confirmed. {money_text(amount, currency)} loan repayment. "
+            f"Loan balance {money_text(result['owed'], currency)}.",
         )
     return result
 

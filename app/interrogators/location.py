@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.interrogators import Ask, Interrogator, InvalidAnswer, KeepAsking, interrogators
-from app.locations import LocationTree, fold
+from app.locations import LocationTree, fold, reading_order
 from app.models import Location
 from app.prompts import Choice, Prompt
 
@@ -30,13 +30,13 @@ def _levels(ask: Ask) -> list[str]:
 
 
 def _places(parent_id: int | None, level: str, prefix: str = "") -> list[Location]:
-    query = select(Location).where(Location.level == level).order_by(Location.key)
+    query = select(Location).where(Location.level == level)
     query = query.where(
         Location.parent_id == parent_id if parent_id is not None else Location.parent_id.is_(None)
     )
     if prefix:
         query = query.where(Location.key.startswith(fold(prefix), autoescape=True))
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=lambda place: reading_order(place.name))
 
 
 @interrogators.register("location")

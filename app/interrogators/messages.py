@@ -5,6 +5,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "choose": "Choose one of the numbers shown.",
         "choose_many": "Choose numbers from the list, e.g. 1,3.",
+        "exclusive": "{label} cannot be chosen with other answers.",
         "digits": "Enter digits only.",
         "number": "Enter a number.",
         "range": "Enter a number from {min} to {max}.",
@@ -16,14 +17,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_short": "Enter at least {min} characters.",
         "too_long": "Enter at most {max} characters.",
         "pattern": "That answer is not in the right form.",
+        "controls": "Use only letters, digits, spaces and punctuation.",
         "constraint": "That answer is not allowed.",
-        "date": "Enter a date as DD/MM/YYYY.",
+        "date": "Enter the date as day, month, year, e.g. 21031990.",
         "date_range": "Enter a date from {min} to {max}.",
         "pin_digits": "A PIN is {length} digits.",
         "pin_wrong": "Wrong PIN. {left} tries left.",
-        "pin_locked": "Too many wrong PINs. Try again later.",
+        "pin_wrong_one": "Wrong PIN. 1 try left.",
+        "pin_locked": "Too many wrong PINs. Try again in {minutes} minutes.",
+        "pin_locked_one": "Too many wrong PINs. Try again in 1 minute.",
         "pin_again": "Enter the same PIN again to confirm.",
-        "pin_mismatch": "The PINs did not match. Choose a PIN.",
+        "pin_mismatch": "The PINs did not match.",
+        "pin_trivial": "That PIN is easy to guess: no repeats or sequences like 1111 or 1234.",
         "yes": "Yes",
         "no": "No",
         "confirm": "Confirm",
@@ -48,15 +53,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "continue": "Continue where you left off",
         "restart": "Start again",
         "resume": "You have an unfinished session.",
-        "sorry": "Sorry, something went wrong. Please dial again.",
-        "busy": "Sorry, we are busy. Please dial again.",
-        "slow_down": "You have dialled many times. Please try again in a minute.",
+        "sorry": "Sorry, something went wrong and nothing was changed. Please dial again.",
+        "busy": "Sorry, we are busy right now. Please dial again in a moment.",
+        "slow_down": "You have started many sessions this minute. Please try again in a minute.",
         "closed": "Sorry, this service is not available to you.",
+        "no_service": "Sorry, no service answers this code. Check the code and dial again.",
+        "already_done": "You have already completed this. Thank you.",
+        "already_registered": "You are already registered.",
+        "registered_only": "This service is for registered customers only.",
+        "session_refused": "Sorry, this session cannot continue. Please dial again.",
         "quota_full": "Thank you. We have all the answers we need. Goodbye.",
     },
     "sw": {
         "choose": "Chagua mojawapo ya nambari zilizoonyeshwa.",
         "choose_many": "Chagua nambari kutoka orodha, k.m. 1,3.",
+        "exclusive": "{label} haiwezi kuchaguliwa pamoja na majibu mengine.",
         "digits": "Weka tarakimu pekee.",
         "number": "Weka nambari.",
         "range": "Weka nambari kati ya {min} na {max}.",
@@ -68,14 +79,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_short": "Weka angalau herufi {min}.",
         "too_long": "Weka herufi zisizozidi {max}.",
         "pattern": "Jibu hilo haliko katika muundo sahihi.",
+        "controls": "Tumia herufi, tarakimu, nafasi na alama za uandishi pekee.",
         "constraint": "Jibu hilo haliruhusiwi.",
-        "date": "Weka tarehe kama SS/MM/MMMM.",
+        "date": "Andika tarehe kama siku, mwezi, mwaka, k.m. 21031990.",
         "date_range": "Weka tarehe kati ya {min} na {max}.",
         "pin_digits": "PIN ni tarakimu {length}.",
         "pin_wrong": "PIN si sahihi. Majaribio {left} yamebaki.",
-        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu baadaye.",
+        "pin_wrong_one": "PIN si sahihi. Jaribio 1 limebaki.",
+        "pin_locked": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika {minutes}.",
+        "pin_locked_one": "PIN zisizo sahihi ni nyingi. Jaribu tena baada ya dakika 1.",
         "pin_again": "Weka PIN ile ile tena kuthibitisha.",
-        "pin_mismatch": "PIN hazikulingana. Chagua PIN.",
+        "pin_mismatch": "PIN hazikulingana.",
+        "pin_trivial": "PIN hiyo ni rahisi kubahatisha: isirudie wala kufuatana kama 1111 au 1234.",
         "yes": "Ndiyo",
         "no": "Hapana",
         "confirm": "Thibitisha",
@@ -100,10 +115,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "continue": "Endelea ulipoachia",
         "restart": "Anza upya",
         "resume": "Una kipindi ambacho hukukamilisha.",
-        "sorry": "Samahani, hitilafu imetokea. Tafadhali piga tena.",
-        "busy": "Samahani, tuna shughuli nyingi. Tafadhali piga tena.",
-        "slow_down": "Umepiga mara nyingi. Tafadhali jaribu tena baada ya dakika moja.",
+        "sorry": "Samahani, hitilafu imetokea na hakuna kilichobadilishwa. Tafadhali piga tena.",
+        "busy": "Samahani, tuna shughuli nyingi sasa hivi. Tafadhali piga tena baadaye kidogo.",
+        "slow_down": "Umeanza vipindi vingi dakika hii. Tafadhali jaribu tena baada ya dakika.",
         "closed": "Samahani, huduma hii haipatikani kwako.",
+        "no_service": "Samahani, hakuna huduma kwenye msimbo huu. Hakikisha msimbo na upige tena.",
+        "already_done": "Tayari umekamilisha hili. Asante.",
+        "already_registered": "Tayari umesajiliwa.",
+        "registered_only": "Huduma hii ni kwa wateja waliosajiliwa pekee.",
+        "session_refused": "Samahani, kipindi hiki hakiwezi kuendelea. Tafadhali piga tena.",
         "quota_full": "Asante. Tumepata majibu yote tunayohitaji. Kwaheri.",
     },
 }
@@ -122,7 +142,10 @@ LANGUAGE_NAMES = {
 }
 
 
-def message(language: str, key: str, **params: object) -> str:
-    """The built-in message `key` in `language` (English when missing), formatted."""
+def message(language: str, key: str, count: int | None = None, **params: object) -> str:
+    """The built-in message `key` in `language` (English when missing), formatted; with
+    `count` 1, its singular `<key>_one` where there is one ("1 try left")."""
+    if count == 1 and f"{key}_one" in MESSAGES["en"]:
+        key = f"{key}_one"
     text = MESSAGES.get(language, {}).get(key) or MESSAGES["en"][key]
     return text.format(**params) if params else text

@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from app.interrogators import Ask, Interrogator, InvalidAnswer, interrogators
+from app.money import amount_text
 
 _INTEGER = re.compile(r"-?[0-9]{1,12}", re.ASCII)
 _DECIMAL = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", re.ASCII)
@@ -32,8 +33,10 @@ def check_range(ask: Ask, value: float, low: float | None, high: float | None, k
     grouped = kind == "amount_range"
 
     def fmt(number: float) -> str:
+        if grouped:  # an amount, written as everywhere else: "150,000"
+            return amount_text(round(number * 100))
         number = int(number) if float(number).is_integer() else number
-        return f"{number:,}" if grouped else f"{number}"
+        return f"{number}"
 
     if low is not None and high is not None and not low <= value <= high:
         raise InvalidAnswer(ask.msg(kind, min=fmt(low), max=fmt(high)))

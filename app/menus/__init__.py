@@ -4,9 +4,11 @@
 this process, so a session finishes on the version it started on after a file changes.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
@@ -15,19 +17,35 @@ from sqlalchemy import select
 from app.errors import MenuDefinitionError
 from app.extensions import db
 from app.menus.checks import check_flow
-from app.menus.flow import Flow, compile_flow
-from app.menus.loader import parse_definition, parse_source, read_source
+from app.menus.compiler import compile_flow
+from app.menus.flow import Flow
+from app.menus.loader import Problem, parse_definition, parse_source, read_source, suggest
 from app.models import DefinitionVersion
 from app.models.base import insert_ignoring_duplicates
+from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Compiled:
+    """One file's result: its flow (None when it did not compile; with problems, a draft
+    that reports can read but that is never served), problems and warnings."""
+
+    flow: Flow | None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def servable(self) -> Flow | None:
+        return self.flow if not self.problems else None
 
 
 class MenuCatalog:
     """Every definition under `directory`, compiled.
 
     Args:
-        directory: folder of `*.yaml` files (the file stem is the id).
+        directory: folder of `*.yaml` files.
         action_names / director_names: what `action`, `call` and `director` may name.
         screen_chars: the smallest configured USSD screen, in characters.
     """
@@ -44,6 +62,8 @@ class MenuCatalog:
         self.screen_chars = screen_chars
         self.flows: dict[str, Flow] = {}
         self.versions: dict[tuple[str, str], Flow] = {}
+        self.results: dict[Path, Compiled] = {}  # the files as last read
+        self._serving: dict[Path, Flow] = {}  # each file's flow in service
         self._stored: set[tuple[str, str]] = set()
         self._files: dict[Path, tuple[int, int]] = {}
         self._checked_at = 0.0
@@ -51,83 +71,133 @@ class MenuCatalog:
     def paths(self) -> list[Path]:
         return sorted(self.directory.glob("*.yaml"))
 
-    def compile(self, paths: Iterable[Path]) -> tuple[dict[str, Flow], list[str], list[str]]:
-        """Compile files without installing them.
+    def compile_file(self, path: Path) -> Compiled:
+        """Parse, validate, compile and check one file (problems and warnings sorted by line)."""
+        source, problems = read_source(path)
+        if source is None:
+            return Compiled(None, problems)
+        definition, problems = parse_definition(source)
+        if definition is None:
+            return Compiled(None, problems)
+        if definition.director not in self.director_names:
+            message = f"unknown director {definition.director!r}"
+            message += suggest(definition.director, self.director_names)
+            problems.append(source.problem(("director",), message))
+        flow, errors = compile_flow(definition, source, self.action_names)
+        problems += errors
+        # A `goto` to nowhere makes the path checks echo it (unreachable, dead end).
+        lost = any(problem.message.startswith("no question ") for problem in errors)
+        found, warnings = check_flow(flow, self.screen_chars, paths=not lost)
+        problems += [problem for problem in found if problem not in problems]
+        if any(problem.field == "(yaml)" for problem in problems):
+            flow = None
+        return Compiled(flow, sorted(set(problems)), sorted(set(warnings)))
+
+    def compile(
+        self, paths: Iterable[Path]
+    ) -> tuple[dict[str, Flow], list[Problem], list[Problem]]:
+        """Compile files without installing them (a file unchanged since `load` is not
+        compiled again).
 
         Returns:
-            (flows by id, problems, warnings), each problem as `file:line: field: message`.
+            (flows by id of the files without problems, problems, warnings).
         """
-        flows: dict[str, Flow] = {}
-        problems: list[str] = []
-        warnings: list[str] = []
-        for path in paths:
-            source, errors = read_source(path)
-            if source is None:
-                problems += errors
-                continue
-            definition, errors = parse_definition(source)
-            if definition is None:
-                problems += errors
-                continue
-            if definition.director not in self.director_names:
-                problems.append(f"{source.where(('director',))}: unknown director")
-            flow, errors = compile_flow(definition, source, self.action_names)
-            problems += errors
-            if not errors:
-                found, warned = check_flow(flow, self.screen_chars)
-                problems += found
-                warnings += warned
-            if definition.id in flows:
-                problems.append(f"{source.where(('id',))}: id {definition.id!r} used twice")
-            flows[definition.id] = flow
-        return flows, problems, warnings
+        results = {path: self._result(Path(path)) for path in paths}
+        _duplicate_ids(results)
+        flows = {r.flow.id: r.flow for r in results.values() if r.servable is not None}
+        problems = [p for result in results.values() for p in result.problems]
+        return flows, problems, [w for result in results.values() for w in result.warnings]
 
-    def load(self) -> list[str]:
-        """Compile every file and install the result.
+    def _result(self, path: Path) -> Compiled:
+        known = self.results.get(path)
+        stat = path.stat()
+        if known is not None and self._files.get(path) == (stat.st_mtime_ns, stat.st_size):
+            return known
+        return self.compile_file(path)
+
+    def load(self, strict: bool = True) -> list[Problem]:
+        """Compile every file and install the ones without problems.
+
+        Args:
+            strict: refuse to install anything when a file has a problem (start-up).
 
         Returns:
-            warnings (problems that do not stop start-up).
+            the warnings (problems that do not stop start-up).
 
         Raises:
-            MenuDefinitionError: listing every problem; nothing is installed.
+            MenuDefinitionError: (strict) listing every problem; nothing is installed.
         """
         files = self._stat()
-        flows, problems, warnings = self.compile(list(files))
-        if problems:
+        results = {path: self.compile_file(path) for path in files}
+        _duplicate_ids(results)
+        problems = [str(p) for result in results.values() for p in result.problems]
+        if strict and problems:
             raise MenuDefinitionError(problems)
-        self.flows, self._files = flows, files
-        for flow in flows.values():
+        self.results, self._files = results, files
+        self._serving = {path: r.flow for path, r in results.items() if r.servable is not None}
+        self._install()
+        return [w for result in results.values() for w in result.warnings]
+
+    def _install(self) -> None:
+        self.flows = {flow.id: flow for flow in self._serving.values()}
+        for flow in self.flows.values():
             self.versions[(flow.id, flow.version)] = flow
-        return warnings
 
     def _stat(self) -> dict[Path, tuple[int, int]]:
-        return {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in self.paths()}
+        stats = {}
+        for path in self.paths():
+            with contextlib.suppress(FileNotFoundError):  # removed while listing
+                stat = path.stat()
+                stats[path] = (stat.st_mtime_ns, stat.st_size)
+        return stats
 
     def reload_if_changed(self, every_seconds: float = 1.0) -> bool:
-        """Hot reload (development): recompile when a file was added, changed or removed.
+        """Hot reload: recompile each file added or changed since the last look, at most
+        once per `every_seconds` (a hop costs one clock read otherwise).
 
-        Sessions in flight keep their version. A broken edit is logged and ignored: the
-        previous definitions stay in service.
+        A file with problems keeps its last valid version in service (a new file with
+        problems is not served) and its problems are logged once; every other file is
+        served as it now is. Sessions in flight keep their version.
 
         Returns:
-            True when new definitions were installed.
+            True when the definitions in service changed.
         """
         now = time.monotonic()
         if now - self._checked_at < every_seconds:
             return False
         self._checked_at = now
-        if self._stat() == self._files:
+        files = self._stat()
+        if files == self._files:
             return False
-        try:
-            warnings = self.load()
-        except MenuDefinitionError as err:
-            log.error("definitions not reloaded:\n%s", "\n".join(err.problems))
-            self._files = self._stat()
+        changed = [path for path, stat in files.items() if self._files.get(path) != stat]
+        self._files = files
+        for path in set(self._serving) - set(files):
+            del self._serving[path]
+            self.results.pop(path, None)
+        for path in changed:
+            self.results[path] = result = self.compile_file(path)
+            _duplicate_ids(self.results)
+            if result.problems:
+                kept = "not served"
+                if path in self._serving:
+                    kept = "the last valid version stays in service"
+                log.error("%s: %s:\n%s", path.name, kept, "\n".join(map(str, result.problems)))
+                continue
+            for warning in result.warnings:
+                log.warning("%s", warning)
+            self._serving[path] = result.flow
+        before = {flow.id: flow.version for flow in self.flows.values()}
+        self._install()
+        if {flow.id: flow.version for flow in self.flows.values()} == before:
             return False
-        for warning in warnings:
-            log.warning("%s", warning)
-        log.info("definitions reloaded: %s", ", ".join(sorted(self.flows)))
+        log.info("definitions in service: %s", ", ".join(sorted(self.flows)))
         return True
+
+    def draft(self, definition_id: str) -> Flow | None:
+        """The compiled flow of `definition_id` as its file now is, even with problems
+        (for reports such as `flask menus translations`); None when it did not compile."""
+        drafts = [r.flow for r in self.results.values() if r.flow and r.flow.id == definition_id]
+        return drafts[0] if drafts else None
 
     def remember(self, flow: Flow) -> None:
         """Store the text of `flow`'s version (once), so any worker can run a session that
@@ -168,9 +238,9 @@ class MenuCatalog:
         )
         if row is None:
             raise KeyError(f"{definition_id} version {version} is not known")
-        source, _ = parse_source(row.source, Path(row.path))
-        definition, _ = parse_definition(source) if source else (None, [])
-        if definition is None:
+        source, problems = parse_source(row.source, Path(row.path))
+        definition, problems = parse_definition(source) if source else (None, problems)
+        if definition is None or problems:
             raise KeyError(f"{definition_id} version {version} no longer parses")
         flow, problems = compile_flow(definition, source, self.action_names)
         if problems:
@@ -184,16 +254,33 @@ class MenuCatalog:
         an exact code or an unknown one comes back whole.
         """
         codes = {code for flow in self.flows.values() for code in flow.definition.service_codes}
-        if dialled in codes:
-            return dialled, ()
-        for code in sorted(codes, key=len, reverse=True):
-            if dialled.startswith(code[:-1] + "*") and dialled.endswith("#"):
-                return code, tuple(dialled[len(code) : -1].split("*"))
-        return dialled, ()
+        return match_code(codes, dialled) or (dialled, ())
+
+
+def _duplicate_ids(results: dict[Path, Compiled]) -> None:
+    """Two files with one id: both get a problem and neither is served."""
+    by_id: dict[str, list[Path]] = {}
+    for path, result in results.items():
+        if result.flow is not None:
+            by_id.setdefault(result.flow.id, []).append(path)
+    for definition_id, paths in by_id.items():
+        for path in paths if len(paths) > 1 else []:
+            result = results[path]
+            others = ", ".join(p.name for p in paths if p != path)
+            message = f"id {definition_id!r} is also used by {others}"
+            problem = result.flow.source.problem(("id",), message)
+            if problem not in result.problems:
+                result.problems.append(problem)
 
 
 def init_app(app: Flask) -> None:
-    """Load and check every definition; an invalid one stops start-up listing all problems."""
+    """Load and check every definition.
+
+    Start-up is strict (`MENUS_REQUIRED`, the default): an invalid definition stops it,
+    listing every problem. The designer's commands (`flask menus`, `flask dial`) start
+    anyway and serve the valid files. With hot reload (`MENUS_HOT_RELOAD`, on under
+    `make run` and `--debug`) a later broken edit keeps the file's last valid version.
+    """
     from app.actions import actions
     from app.directors import directors
 
@@ -203,13 +290,8 @@ def init_app(app: Flask) -> None:
     catalog = MenuCatalog(
         Path(app.config["MENUS_DIR"]), actions.names(), directors.names(), min(sizes)
     )
-    try:
-        for warning in catalog.load():
-            log.warning("%s", warning)
-    except MenuDefinitionError:
-        if app.config.get("MENUS_REQUIRED", True):
-            raise
-        log.warning("definitions are invalid; run `flask menus validate` for the list")
+    for warning in catalog.load(strict=app.config.get("MENUS_REQUIRED", True)):
+        log.info("warning: %s", warning)
     app.extensions["menus"] = catalog
     hot_reload = app.config.get("MENUS_HOT_RELOAD")
     if app.debug if hot_reload is None else hot_reload:

@@ -32,12 +32,12 @@ def validate(paths: tuple[Path, ...]) -> None:
         p for path in paths for p in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     ]
     count = check_files(files or catalog.paths())
-    click.echo(f"ok: {count} definitions, no problems")
+    click.echo(f"ok: {count} definition{'' if count == 1 else 's'}, no problems")
 
 
 def check_files(files: list[Path]) -> int:
-    """Compile `files` with the app's catalog, echo every warning (stderr) and problem
-    (stdout, `file:line: field: message`); exit 1 when there is a problem.
+    """Compile `files` with the app's catalog; print each problem and warning once on
+    stderr (`file:line:column: field: message`, in file order); exit 1 on a problem.
 
     Returns:
         how many definitions compiled.
@@ -46,8 +46,11 @@ def check_files(files: list[Path]) -> int:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for problem in problems:
-        click.echo(problem)
+        click.echo(str(problem), err=True)
     if problems:
+        files_with = len({problem.path for problem in problems})
+        plural = "s" if len(problems) > 1 else ""
+        click.echo(f"{len(problems)} problem{plural} in {files_with} file(s)", err=True)
         raise SystemExit(1)
     return len(flows)
 
@@ -60,18 +63,23 @@ def check_files(files: list[Path]) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write Mermaid text here (and an .svg beside it when graphviz is installed).",
 )
+@click.option("--language", "-l", help="Label questions and choices in this language.")
 @with_appcontext
-def graph(definition_id: str, output: Path | None) -> None:
-    """Draw DEFINITION_ID's flow (Mermaid, and SVG where graphviz is installed)."""
+def graph(definition_id: str, output: Path | None, language: str | None) -> None:
+    """Draw every path a caller can take through DEFINITION_ID (Mermaid, and SVG where
+    graphviz is installed), labelled in LANGUAGE (default: the definition's first)."""
     flow = _flow(definition_id)
-    text = mermaid(flow)
+    if language is not None and language not in flow.languages:
+        known = ", ".join(flow.languages)
+        raise click.BadParameter(f"{definition_id} has no {language!r} (it has {known})")
+    text = mermaid(flow, language)
     if output is None:
-        click.echo(text)
+        click.echo(text, nl=False)
         return
     output.write_text(text)
     click.echo(f"wrote {output}")
     if graphviz_available():
-        write_svg(flow, output.with_suffix(".svg"))
+        write_svg(flow, output.with_suffix(".svg"), language)
         click.echo(f"wrote {output.with_suffix('.svg')}")
     else:
         click.echo("no SVG: graphviz is not installed", err=True)
@@ -92,11 +100,13 @@ def translations(definition_id: str) -> None:
 
 
 def _flow(definition_id: str):  # noqa: ANN202 - Flow
+    """The definition as its file now is (even with problems), else the one in service."""
     catalog = current_app.extensions["menus"]
-    if definition_id not in catalog.flows:
+    flow = catalog.draft(definition_id) or catalog.flows.get(definition_id)
+    if flow is None:
         known = ", ".join(sorted(catalog.flows))
         raise click.BadParameter(f"no definition {definition_id!r} (known: {known})")
-    return catalog.flow(definition_id)
+    return flow
 
 
 @menus_cli.command("schema")
@@ -106,5 +116,6 @@ def schema(output: Path | None) -> None:
     text = json.dumps(DefinitionDef.model_json_schema(), indent=2)
     if output:
         output.write_text(text + "\n")
+        click.echo(f"wrote {output}")
     else:
         click.echo(text)

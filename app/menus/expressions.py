@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateError, Undefined, meta, nodes
+from jinja2 import ChainableUndefined, TemplateError, Undefined, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.money import amount_text
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +25,6 @@ _DOLLAR_REF = re.compile(r"\$\{([a-z][a-z0-9_]*)\}")
 _SELF_REF = re.compile(r"(?<![\w.\])'\"])\.(?![\w.])")
 
 
-def _money(minor: Any, places: int = 2) -> str:
-    """Minor units (int) as major units with thousands separators: 123450 -> "1,234.50"."""
-    try:
-        minor = int(minor)
-    except (TypeError, ValueError):
-        return ""
-    major, cents = divmod(abs(minor), 10**places)
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{major:,}" + (f".{cents:0{places}d}" if cents else "")
-
-
 def _make_env() -> ImmutableSandboxedEnvironment:
     # A question not answered yet (skipped, or on another branch) is undefined: falsy,
     # renders empty, and `a.b` on it stays undefined instead of failing the hop.
@@ -43,7 +34,7 @@ def _make_env() -> ImmutableSandboxedEnvironment:
         undefined=ChainableUndefined,
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters["money"] = _money
+    env.filters["money"] = amount_text  # {{ currency }} {{ amount|money }}: "KES 150,000"
     return env
 
 
@@ -61,7 +52,12 @@ def xlsform_to_jinja(source: str) -> str:
 
 
 def _names(tree: nodes.Template) -> set[str]:
-    return set(meta.find_undeclared_variables(tree))
+    """Names a template or expression reads that it does not set itself (loop variables,
+    `set`): a walk of the parse tree, much cheaper than `jinja2.meta`'s code generation."""
+    read, bound = set(), set()
+    for name in tree.find_all(nodes.Name):
+        (read if name.ctx == "load" else bound).add(name.name)
+    return read - bound
 
 
 class Expression:
@@ -71,11 +67,19 @@ class Expression:
         TemplateError: at compile time, when the source is not a valid expression.
     """
 
-    __slots__ = ("source", "names", "_fn")
+    __slots__ = ("source", "names", "_compiled")
 
     def __init__(self, source: str) -> None:
         self.source = xlsform_to_jinja(source)
-        self.names, self._fn = _compiled_expression(self.source)
+        self.names = _expression_names(self.source)  # parsing checks the syntax
+        self._compiled: Callable[..., Any] | None = None
+
+    @property
+    def _fn(self) -> Callable[..., Any]:
+        # Compiled on first use: checking a definition needs only the parse.
+        if self._compiled is None:
+            self._compiled = _compiled_expression(self.source)
+        return self._compiled
 
     def __call__(self, context: Mapping[str, Any]) -> Any:
         """The value; a name with no answer (skipped, or no such level) gives None."""
@@ -94,16 +98,19 @@ class Expression:
 class Template:
     """A compiled label or message: `Template("Hi {{ customer.name }}").render(context)`."""
 
-    __slots__ = ("source", "names", "_template", "_static")
+    __slots__ = ("source", "names", "_compiled", "_static")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._static = "{" not in source
-        if self._static:
-            self.names: frozenset[str] = frozenset()
-            self._template = None
-        else:
-            self.names, self._template = _compiled_template(source)
+        self.names: frozenset[str] = frozenset() if self._static else _template_names(source)
+        self._compiled = None
+
+    @property
+    def _template(self) -> Any:
+        if self._compiled is None:  # compiled on first render
+            self._compiled = _compiled_template(self.source)
+        return self._compiled
 
     def render(self, context: Mapping[str, Any]) -> str:
         """Render; a name with no answer yet renders as empty.
@@ -117,17 +124,55 @@ class Template:
         return self._template.render(context)
 
 
-# Compiling is a pure function of the source and costs ~1 ms; every app in a process (and
-# every reload) compiles the same labels and conditions again.
+# Parsing and compiling are pure functions of the source (compiling costs ~5 ms); every app
+# in a process (and every reload) reads the same labels and conditions again.
 @lru_cache(maxsize=8192)
-def _compiled_expression(source: str) -> tuple[frozenset[str], Callable[..., Any]]:
-    names = frozenset(_names(ENV.parse("{{ " + source + " }}")))
-    return names, ENV.compile_expression(source, undefined_to_none=False)
+def _expression_names(source: str) -> frozenset[str]:
+    return frozenset(_names(ENV.parse("{{ " + source + " }}")))
 
 
 @lru_cache(maxsize=8192)
-def _compiled_template(source: str) -> tuple[frozenset[str], Any]:
-    return frozenset(_names(ENV.parse(source))), ENV.from_string(source)
+def _compiled_expression(source: str) -> Callable[..., Any]:
+    return ENV.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=8192)
+def _template_names(source: str) -> frozenset[str]:
+    return frozenset(_names(ENV.parse(source)))
+
+
+@lru_cache(maxsize=8192)
+def _compiled_template(source: str) -> Any:
+    return ENV.from_string(source)
+
+
+_NUMERIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
+_NUMERIC_FILTERS = frozenset({"int", "float", "round", "abs", "sum", "length", "count"})
+
+
+def is_numeric(source: str) -> bool:
+    """Whether an expression's value is a number by its form: arithmetic (`price * bags`),
+    a number, a numeric filter (`|int`, `|length`), or `a or b` / `a if c else b` with
+    numeric sides. Used where a value's type must be declared (FLOIP exports)."""
+    try:
+        tree = ENV.parse("{{ " + xlsform_to_jinja(source) + " }}")
+    except TemplateError:
+        return False
+    return _numeric_node(tree.body[0].nodes[0])
+
+
+def _numeric_node(node: nodes.Node) -> bool:
+    if isinstance(node, (*_NUMERIC, nodes.Neg, nodes.Pos)):
+        return True
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if isinstance(node, nodes.Filter):
+        return node.name in _NUMERIC_FILTERS
+    if isinstance(node, nodes.Or | nodes.And):
+        return _numeric_node(node.left) and _numeric_node(node.right)
+    if isinstance(node, nodes.CondExpr):
+        return _numeric_node(node.expr1) and (node.expr2 is None or _numeric_node(node.expr2))
+    return False
 
 
 def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) -> set[str]:
@@ -139,13 +184,14 @@ def unknown_names(compiled: Iterable[Expression | Template], known: set[str]) ->
 
 
 def compile_or_problem(
-    factory: Callable[[str], Any], source: str | None, problems: list[str], where: str
+    factory: Callable[[str], Any], text: str | None, problems: list, source: Any, loc: tuple
 ) -> Any:
-    """Compile `source` with `factory`, appending `where: message` to `problems` on error."""
-    if source is None:
+    """Compile `text` with `factory`; on error append `source.problem(loc, message)` (a
+    loader Problem) to `problems` and return None."""
+    if text is None:
         return None
     try:
-        return factory(source)
+        return factory(text)
     except TemplateError as err:
-        problems.append(f"{where}: {err.message or err}")
+        problems.append(source.problem(loc, err.message or str(err)))
         return None

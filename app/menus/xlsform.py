@@ -10,18 +10,20 @@ Source: XLSForm specification, https://xlsform.org/en/ (sheet, column and type n
 import re
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import with_appcontext
-from pyxform.aliases import yes_no
-from pyxform.errors import PyXFormError
-from pyxform.xls2json_backends import DefinitionData, get_xlsform
-from ruamel.yaml import YAML
 
 from app.errors import MenuDefinitionError
 from app.menus.expressions import xlsform_to_jinja
 from app.menus.schema import SPEC_VERSION
+from app.menus.yamltree import YAML11_BOOLEANS
+
+if TYPE_CHECKING:
+    from pyxform.xls2json_backends import DefinitionData
+
+# pyxform and ruamel.yaml are imported where used: `flask menus ...` starts without them.
 
 TYPES = {"text": "text", "integer": "number", "decimal": "number", "date": "date"}
 TYPES |= dict(note="message", calculate="calculate", acknowledge="confirm", trigger="confirm")
@@ -190,6 +192,8 @@ class _Converter:
         for field in ("constraint_message", "required_message"):
             if texts := self.texts(row, field):
                 question[field] = texts
+        from pyxform.aliases import yes_no
+
         if question["type"] in ANSWERED:
             required = row.get("required", "no").strip()
             if required not in yes_no:
@@ -251,12 +255,15 @@ class _Converter:
         return lists
 
 
-def _read(path: Path) -> DefinitionData:
+def _read(path: Path) -> "DefinitionData":
     """The workbook's sheets as rows (dicts by header), empty rows kept so row numbers hold.
 
     Raises:
         MenuDefinitionError: pyxform cannot read it, or it has no `survey` rows.
     """
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+
     try:
         book = get_xlsform(path) if path.is_file() else None
     except PyXFormError as err:
@@ -317,8 +324,23 @@ def convert_xlsform(path: Path) -> tuple[dict[str, Any], list[str]]:
     return definition, converter.notes
 
 
+def _quoted(node: Any) -> Any:
+    """`node` with every yes/no/on/off text double-quoted: plain, YAML 1.1 tools (and
+    editors' plugins) would read them as booleans."""
+    if isinstance(node, dict):
+        return {key: _quoted(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_quoted(value) for value in node]
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(node) if node in YAML11_BOOLEANS else node
+
+
 def write_definition(definition: dict[str, Any], path: Path, source: Path) -> None:
     """Write `definition` as block-style YAML (UTF-8, unicode kept) under a header comment."""
+    from ruamel.yaml import YAML
+
+    definition = _quoted(definition)
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.allow_unicode = True

@@ -1,6 +1,7 @@
 """`flask outbox list`: what was sent (or, with the development backends, would be)."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -39,6 +40,8 @@ def _summary(row: OutboxMessage) -> str:
 @with_appcontext
 def sweep_outbox(older_than: int) -> None:
     """Enqueue delivery of rows still pending (what Celery beat does every minute)."""
+    from app.celery_app import celery_for
     from app.outbox.tasks import sweep
 
+    celery_for(current_app._get_current_object())  # the tasks run on this app's Celery
     click.echo(f"enqueued {sweep(older_than)} deliveries")

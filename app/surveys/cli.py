@@ -60,12 +60,15 @@ def list_surveys() -> None:
 )
 @with_appcontext
 def export(definition_id: str, fmt: str, directory: Path) -> None:
-    """Write survey ID's results into DIR; print each path written."""
+    """Write survey ID's results into DIR (FLOIP: the package folder DIR/ID/); print each
+    path written."""
     flow = _survey(definition_id)
     directory.mkdir(parents=True, exist_ok=True)
     runs = survey_runs(flow.id)
-    if fmt == "floip":
-        paths = [write_floip(flow, runs, directory), directory / f"{flow.id}-responses.json"]
+    if fmt == "floip":  # a package is a folder: one per survey, so none overwrites another
+        package = directory / flow.id
+        package.mkdir(exist_ok=True)
+        paths = [write_floip(flow, runs, package), package / f"{flow.id}-responses.json"]
     elif fmt == "csv":
         paths = [directory / f"{flow.id}.csv"]
         write_csv(flow, runs, paths[0])

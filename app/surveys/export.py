@@ -22,10 +22,10 @@ from typing import IO, Any
 
 import pycountry
 from flask import current_app
-from openpyxl import Workbook
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.menus.expressions import is_numeric
 from app.menus.flow import Flow, Question
 from app.models import DefinitionVersion, SurveyAnswer, SurveyRun
 from app.surveys.stats import as_runs, resume_cutoff, run_status, utc
@@ -56,6 +56,15 @@ FIELDS = (
 )
 RUN_COLUMNS = ("run_id", "contact_id", "status", "language", "started_at", "completed_at")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def floip_type(question: Question) -> str:
+    """The FLOIP question type; a `calculate` is `numeric` when its calculation is a
+    number by its form (arithmetic, a numeric filter), else `text`."""
+    spec = question.spec
+    if spec.type == "calculate" and spec.calculation and is_numeric(spec.calculation):
+        return "numeric"
+    return FLOIP_TYPES[spec.type]
 
 
 def exported_questions(flow: Flow) -> list[Question]:
@@ -184,6 +193,8 @@ def write_csv(flow: Flow, runs: Runs, path: Path | str | IO[str]) -> None:
 def write_xlsx(flow: Flow, runs: Runs, path: Path | str | IO[bytes]) -> None:
     """Write the respondent table (sheet "responses", times in UTC) and the exported
     questions (sheet "questions": id, type, one label column per language)."""
+    from openpyxl import Workbook  # only this export needs it
+
     header, rows = respondent_table(flow, runs)
     book = Workbook()
     sheet = book.active
@@ -240,7 +251,7 @@ def _descriptor(flow: Flow, rows: dict[str, Any]) -> dict[str, Any]:
 
 def _question(flow: Flow, question: Question) -> dict[str, Any]:
     spec = question.spec
-    kind = FLOIP_TYPES[spec.type]
+    kind = floip_type(question)
     options: dict[str, Any] = {}
     if spec.type in TWO_WAY:
         options["choices"] = list(YES_NO)
@@ -255,7 +266,7 @@ def _question(flow: Flow, question: Question) -> dict[str, Any]:
 
 
 def _response(question: Question, value: Any) -> Any:
-    kind = FLOIP_TYPES[question.spec.type]
+    kind = floip_type(question)
     if question.spec.type in TWO_WAY or kind in {"open", "text", "date"}:
         return cell_text(question, value)
     return value
@@ -270,7 +281,7 @@ def _metadata(question: Question, answer: SurveyAnswer, run: SurveyRun) -> dict[
     order = (run.choice_orders or {}).get(question.name)
     if question.spec.randomize and order:
         metadata["choice_order"] = order
-    if FLOIP_TYPES[question.spec.type] == "open":
+    if floip_type(question) == "open":
         # An `open` row names the type its response has (spec: "open", Response Metadata).
         metadata.update(type="text", type_options={})
     if isinstance(answer.value, dict):

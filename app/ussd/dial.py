@@ -5,13 +5,14 @@ running server (`--url`) or in-process through the app's own test client.
 """
 
 import uuid
+from pathlib import Path
 
 import click
-import requests
 from flask import current_app
 from flask.cli import with_appcontext
 
 from app.phones import InvalidPhoneNumber, to_e164
+from app.ussd.transcript import Transcript, name_hint
 
 
 @click.command("dial")
@@ -20,19 +21,42 @@ from app.phones import InvalidPhoneNumber, to_e164
 @click.option("--url", help="A running server's base URL, e.g. http://127.0.0.1:5000.")
 @click.option("--network", default="63902", show_default=True, help="networkCode to send.")
 @click.option("--reply", "replies", multiple=True, help="Replies to send instead of asking.")
+@click.option(
+    "--save-transcript",
+    "transcript_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the walk as a conversation test, e.g. tests/transcripts/harvest.en.txt.",
+)
 @with_appcontext
 def dial_command(
-    code: str, msisdn: str, url: str | None, network: str, replies: tuple[str, ...]
+    code: str,
+    msisdn: str,
+    url: str | None,
+    network: str,
+    replies: tuple[str, ...],
+    transcript_path: Path | None,
 ) -> None:
     """Dial CODE (e.g. '*384*1#', quoted for the shell) and answer each screen."""
     try:
-        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"])
+        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"], possible=True)
     except InvalidPhoneNumber as err:
         raise click.BadParameter(str(err), param_hint="--msisdn") from err
-    service_code, extra = current_app.extensions["menus"].split_dial(code)
+    catalog = current_app.extensions["menus"]
+    for path, result in catalog.results.items():
+        if result.problems:  # the other files are served; say why this one is not
+            served = "is not served"
+            if url:  # a server with hot reload keeps a broken edit's last valid version
+                served = "has problems (a hot-reloading server serves its last valid version)"
+            click.echo(f"{path.name} {served}:", err=True)
+            click.echo("\n".join(f"  {problem}" for problem in result.problems), err=True)
+    service_code, extra = catalog.split_dial(code)
     post = _poster(url)
     path = f"/ussd/africastalking/{current_app.config['AT_CALLBACK_TOKEN']}"
     session_id, inputs, queued = f"dial-{uuid.uuid4().hex[:12]}", list(extra), list(replies)
+    transcript = Transcript(service_code, msisdn, session_id) if transcript_path else None
+    if transcript:
+        transcript.begin(extra)
+    body = ""
     while True:
         form = {
             "sessionId": session_id,
@@ -45,16 +69,63 @@ def dial_command(
         if status != 200:
             raise click.ClickException(f"HTTP {status}: {body}")
         click.echo(_handset(body))
-        if not body.startswith("CON "):
-            return
+        if transcript:
+            transcript.screen(body, _shuffled(session_id, msisdn, service_code))
+        if not body.startswith("CON ") or (replies and not queued):
+            break
         if replies:
-            if not queued:
-                return
             reply = queued.pop(0)
             click.echo(f"> {reply}")
         else:
             reply = click.prompt("", prompt_suffix="> ", default="", show_default=False)
+        if transcript:
+            transcript.reply(body, reply)
         inputs.append(reply)
+    if transcript:
+        _save(transcript, transcript_path, code, network)
+
+
+def _shuffled(session_id: str, msisdn: str, service_code: str) -> bool:
+    """Whether the screen just shown lists its options in random order (known when the
+    session's state is in this app's Redis: in-process, or a server sharing REDIS_URL)."""
+    session = current_app.extensions["session_store"].load(session_id, msisdn, service_code)
+    if session is None or not session.definition_id:
+        return False
+    try:
+        flow = current_app.extensions["menus"].flow(
+            session.definition_id, session.definition_version
+        )
+    except KeyError:
+        return False
+    question = flow.questions.get(session.state)
+    return bool(question and question.spec.randomize)
+
+
+def _save(transcript: Transcript, path: Path, code: str, network: str) -> None:
+    """Write the transcript and say where; hint at the name the transcript test reads."""
+    definition, language = transcript.stored()
+    command = f"flask dial '{code}' --msisdn {transcript.msisdn} --save-transcript {path.name}"
+    transcript.write(path, command)
+    click.echo(f"wrote {path}")
+    hint = name_hint(path, definition, language)
+    if hint:
+        click.echo(hint, err=True)
+    flows = current_app.extensions["menus"].flows.values()
+    survey = any(
+        flow.definition.kind == "survey"
+        and transcript.service_code in flow.definition.service_codes
+        for flow in flows
+    )
+    if survey and definition is None and transcript.refused:
+        click.echo(
+            f"this walk started no survey: {transcript.msisdn} was turned away (a survey "
+            "answered once per caller refuses a second time); the transcript test replays it "
+            "on a fresh database, so record it again from a number that has not answered "
+            "(another --msisdn)",
+            err=True,
+        )
+    if network != "63902":
+        click.echo("the transcript test plays screens as network 63902 (160 characters)", err=True)
 
 
 def _handset(body: str) -> str:
@@ -70,6 +141,8 @@ def _handset(body: str) -> str:
 
 def _poster(url: str | None):  # noqa: ANN202 - (path, form) -> (status, body)
     if url:
+        import requests  # only a dial to a running server needs it
+
         session = requests.Session()
 
         def post(path: str, form: dict) -> tuple[int, str]:

@@ -30,21 +30,25 @@ def paginate(
 
     Every page but the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
     closes every page, and without one, pages after the first offer "<back_key> Back" to
-    the page before. Long text is split at spaces.
+    the page before. The last `prompt.pinned` choices (e.g. "Done") are on every page.
+    Long text is split at spaces.
 
     Returns:
         the pages' text, without the prefix; at least one page.
     """
     budget = screen_chars - PREFIX_CHARS
-    footer = [prompt.footer] if prompt.footer else []
+    kept = len(prompt.choices) - prompt.pinned
+    choice_lines = [f"{choice.key}. {choice.label}" for choice in prompt.choices]
     lines = prompt.text.split("\n") if prompt.text else []
-    lines += [f"{choice.key}. {choice.label}" for choice in prompt.choices]
-    whole = "\n".join(lines + footer)
+    lines += choice_lines[:kept]
+    sticky = choice_lines[kept:]
+    footer = [prompt.footer] if prompt.footer else []
+    whole = "\n".join(lines + sticky + footer)
     if len(whole) <= budget:
         return [whole]
     more = f"{more_key} {message(prompt.language, 'more')}"
-    footer = footer or [f"{back_key} {message(prompt.language, 'back')}"]
-    reserve = len(more) + 1 + len(footer[0]) + 1
+    later_footer = footer or [f"{back_key} {message(prompt.language, 'back')}"]
+    reserve = len(more) + 1 + len("\n".join([*sticky, *later_footer])) + 1
     items: list[str] = []
     for line in lines:
         items += _split_words(line, max(10, budget - reserve))
@@ -55,10 +59,14 @@ def paginate(
             pages.append([item])
         else:
             pages[-1].append(item)
-    page_footer = [prompt.footer] if prompt.footer else []
     return [
         "\n".join(
-            [*lines, *([more] if n < len(pages) - 1 else []), *(page_footer if n == 0 else footer)]
+            [
+                *lines,
+                *sticky,
+                *([more] if n < len(pages) - 1 else []),
+                *(footer if n == 0 else later_footer),
+            ]
         )
         for n, lines in enumerate(pages)
     ]

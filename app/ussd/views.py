@@ -20,7 +20,6 @@ from app.errors import (
     SessionConflictError,
 )
 from app.extensions import db
-from app.interrogators.messages import message
 from app.models import UssdSessionRecord
 from app.phones import mask
 from app.sessions.manager import Screen, SessionManager
@@ -55,20 +54,16 @@ def callback(gateway: str, token: str) -> Response:
     if log.isEnabledFor(logging.DEBUG):  # never the phone number or the replies (PINs)
         shown = {k: v for k, v in request.form.items() if k not in _PRIVATE_FIELDS}
         log.debug("hop %s from %s: %s", ussd_request.session_id, mask(ussd_request.msisdn), shown)
+    manager = SessionManager(current_app)
     try:
-        screen = SessionManager(current_app).handle(ussd_request)
-    except SessionConflictError:
-        screen = Screen(message("en", "closed"), True)
-    except RateLimitedError as err:
+        screen = manager.handle(ussd_request)
+    except (SessionConflictError, RateLimitedError, SessionBusyError, redis.RedisError) as err:
         log.warning("session %s refused: %s", ussd_request.session_id, err)
-        screen = Screen(message("en", "slow_down"), True)
-    except (SessionBusyError, redis.RedisError) as err:
-        log.warning("session %s: %s", ussd_request.session_id, err)
-        screen = Screen(message("en", "busy"), True)
-    except Exception:  # the boundary: the handset still gets a polite END
+        screen = manager.refused(ussd_request, err)
+    except Exception as err:  # the boundary: the handset still gets a polite END
         log.exception("session %s: hop failed", ussd_request.session_id)
         db.session.rollback()
-        screen = Screen(message("en", "sorry"), True)
+        screen = manager.refused(ussd_request, err)
     return adapter.respond(screen, ussd_request)
 
 

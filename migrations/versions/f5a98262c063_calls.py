@@ -1,7 +1,7 @@
 """calls: one row per phone call; "call me" requests become outbox rows
 
 Revision ID: f5a98262c063
-Revises: 5e5440619bbf
+Revises: b31f0c2d9a47
 Create Date: 2026-12-01 01:40:05.913318
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f5a98262c063'
-down_revision = '5e5440619bbf'
+down_revision = 'b31f0c2d9a47'
 branch_labels = None
 depends_on = None
 

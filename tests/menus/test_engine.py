@@ -23,7 +23,7 @@ def test_long_menu_paginates_with_98_and_fits_the_network_screen(client):
     assert "18. Something else" in second or "98 More" in second
     assert "1. Maize" not in second
     assert handset.send("0") == first  # back a page
-    assert handset.send("10").startswith("CON Any note on your tea?")
+    assert handset.send("10").startswith("CON Any note on your Tea?")
 
 
 def test_other_networks_get_the_default_screen(client):
@@ -48,9 +48,23 @@ def test_star_typed_inside_an_answer_is_kept(client):
 def test_repeated_identical_inputs_are_separate_answers(client):
     handset = phone(client)
     handset.send()
-    assert handset.send("1").startswith("CON Any note on your maize?")
+    assert handset.send("1").startswith("CON Any note on your Maize?")
     assert handset.send("1").startswith("CON How many acres of maize?")
     assert handset.send("1") == "END Thank you. 1"
+
+
+def test_a_choice_answer_shows_as_its_label_in_the_callers_language(app, client):
+    from app import customers
+    from app.extensions import db
+
+    with app.app_context():
+        customers.store_fields("+254722000009", {"language": "sw"})
+        db.session.commit()
+    swahili = Handset(client, "+254722000009", "*384*12#")
+    swahili.send()
+    assert swahili.send("1").startswith("CON Maoni kuhusu Mahindi?")
+    # `crop == 'maize'` still compares the stored value, and `{{ crop.value }}` prints it
+    assert swahili.send("ok").startswith("CON Ekari ngapi za maize?")
 
 
 def test_number_must_be_ascii_digits_within_bounds_and_constraint(client):
@@ -65,9 +79,9 @@ def test_number_must_be_ascii_digits_within_bounds_and_constraint(client):
 def test_back_returns_to_the_previous_question(client):
     handset = phone(client)
     handset.walk("2", "ok")
-    assert handset.send("0").startswith("CON Any note on your beans?")
+    assert handset.send("0").startswith("CON Any note on your Beans?")
     assert handset.send("0").startswith("CON Which crop?")
-    assert handset.send("3").startswith("CON Any note on your sorghum?")
+    assert handset.send("3").startswith("CON Any note on your Sorghum?")
 
 
 def test_home_returns_to_the_start_and_forgets_the_path(client):
@@ -76,7 +90,7 @@ def test_home_returns_to_the_start_and_forgets_the_path(client):
     assert handset.send("00").startswith("CON Which crop?")
     handset.send("4")
     handset.send("x")
-    assert handset.send("0").startswith("CON Any note on your millet?")
+    assert handset.send("0").startswith("CON Any note on your Finger millet?")
 
 
 def test_every_screen_but_the_first_shows_back_and_home(client):
@@ -91,12 +105,14 @@ def test_text_on_an_unknown_session_is_not_replayed_as_answers(client):
     handset.inputs = ["2"]
     body = client.post("/ussd/africastalking/test-token", data=handset.form())
     assert body.get_data(as_text=True).startswith("CON Which crop?")
-    assert handset.send("2").startswith("CON Any note on your beans?")
+    assert handset.send("2").startswith("CON Any note on your Beans?")
 
 
 def test_unknown_service_code_ends_politely(client):
     handset = Handset(client, "+254722000001", "*999#")
-    assert handset.send() == "END Sorry, this service is not available to you."
+    assert handset.send() == (
+        "END Sorry, no service answers this code. Check the code and dial again."
+    )
 
 
 def test_a_deep_dial_code_reaches_the_definition_bound_to_it(client):
@@ -116,11 +132,35 @@ def test_graph_draws_the_compiled_flow_with_its_conditions(runner, tmp_path):
     result = runner.invoke(args=["menus", "graph", "harvest"])
     assert result.exit_code == 0
     assert "stateDiagram-v2" in result.output
-    assert "acres --> large_farm: answered [acres > 10]" in result.output
-    assert "acres --> thanks: answered" in result.output
+    assert "acres --> large_farm: acres > 10" in result.output
+    assert "acres --> thanks\n" in result.output
     written = tmp_path / "harvest.md"
     assert runner.invoke(args=["menus", "graph", "harvest", "-o", str(written)]).exit_code == 0
-    assert written.read_text().startswith("---\nharvest\n---\nstateDiagram-v2")
+    assert written.read_text().startswith("---\ntitle: harvest (en)\n---\nstateDiagram-v2")
+
+
+def test_graph_shows_every_path_a_caller_can_take_in_a_chosen_language(app_factory, tmp_path):
+    (tmp_path / "sale.yaml").write_text(
+        "id: sale\nkind: survey\nservice_codes: ['*7#']\nlanguages: [en, sw]\nquestions:\n"
+        "  - id: consent\n    type: consent\n    label: {en: Agree?, sw: Unakubali?}\n"
+        "    next: sold\n"
+        "  - id: sold\n    type: yes_no\n    label: {en: Sold?, sw: Uliuza?}\n    next: price\n"
+        "  - id: price\n    type: number\n    relevant: sold\n    label: {en: Price?, sw: Bei?}\n"
+        "    next: total\n"
+        "  - id: total\n    type: calculate\n    calculation: price or 0\n    next: thanks\n"
+        "  - id: thanks\n    type: message\n    label: {en: Thanks, sw: Asante}\n"
+    )
+    runner = app_factory(MENUS_DIR=str(tmp_path)).test_cli_runner()
+    result = runner.invoke(args=["menus", "graph", "sale", "--language", "sw"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert '  state "Unakubali?" as consent' in lines  # labels, not ids
+    assert "  consent --> [*]: Hapana, asante" in lines  # declining ends the survey
+    assert "  sold --> total: skips price: not (sold)" in lines  # a false `relevant`
+    assert "  thanks --> [*]" in lines  # the end
+    assert not any("classDef" in line or "active" in line for line in lines)
+    wrong = runner.invoke(args=["menus", "graph", "sale", "--language", "fr"])
+    assert wrong.exit_code == 2 and "has no 'fr'" in wrong.output
 
 
 def test_translations_lists_what_a_language_lacks(runner):
@@ -137,8 +177,26 @@ def test_translations_names_each_missing_text(app_factory, tmp_path):
         "id: partial\nservice_codes: ['*9#']\nlanguages: [en, sw]\nquestions:\n"
         "  - id: hello\n    type: message\n    label: {en: Hello}\n"
     )
-    runner = app_factory(MENUS_DIR=str(menus)).test_cli_runner()
+    runner = app_factory(MENUS_DIR=str(menus), MENUS_REQUIRED=False).test_cli_runner()
     result = runner.invoke(args=["menus", "translations", "partial"])
     assert result.exit_code == 1
     assert "sw: 1 missing" in result.output
-    assert f"{menus / 'partial.yaml'}:5: questions.hello.label" in result.output
+    assert f"{menus / 'partial.yaml'}:7:5: questions.hello.label" in result.output
+
+
+def test_a_declared_language_without_a_label_fails_validation(runner, tmp_path):
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(
+        "id: partial\nservice_codes: ['*9#']\nlanguages: [en, sw]\nquestions:\n"
+        "  - id: hello\n    type: choice\n    label: {en: Hello, sw: Habari}\n"
+        "    choices:\n      - {value: a, label: {en: A}}\n      - {value: b, label: B}\n"
+        "    next: bye\n"
+        "  - id: bye\n    type: message\n    label: {en: Bye, sw: Kwaheri}\n"
+        "    constraint_message: Sorry\n"
+    )
+    result = runner.invoke(args=["menus", "validate", str(partial)])
+    assert result.exit_code == 1
+    missing = "no 'sw' text (`languages` declares it)"
+    assert f"{partial}:9:20: questions.hello.choices.a.label: {missing}" in result.stderr
+    assert f"{partial}:10:27: questions.hello.choices.b.label: {missing}" in result.stderr
+    assert f"{partial}:15:25: questions.bye.constraint_message: {missing}" in result.stderr

@@ -185,8 +185,24 @@ def test_import_keeps_an_unconvertible_function_and_exits_1(runner, tmp_path):
         "note: survey row 2: constraint: regex() cannot run in Jinja; kept as written, "
         "edit the YAML" in result.stderr
     )
-    assert f"{out}:" in result.stdout and "unknown name 'regex'" in result.stdout
+    assert f"{out}:" in result.stderr and "unknown name 'regex'" in result.stderr
     assert read_yaml(out)["questions"][0]["constraint"] == "regex(., '^0[0-9]+$')"
+
+
+def test_import_quotes_yes_and_no_and_warns_that_nobody_can_dial_it(runner, tmp_path):
+    survey = [{"type": "select_one yn", "name": "ok", "label": "OK?"}]
+    choices = [
+        {"list_name": "yn", "name": "yes", "label": "Yes"},
+        {"list_name": "yn", "name": "no", "label": "No"},
+    ]
+    xlsx = write_workbook(tmp_path / "yn.xlsx", survey=survey, choices=choices)
+    out = tmp_path / "yn.yaml"
+    result = runner.invoke(import_xlsform_command, [str(xlsx), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert 'value: "yes"' in text and 'en: "No"' in text
+    assert "write" not in result.stderr  # nothing left unquoted
+    assert "no `service_codes`: no caller can reach this definition" in result.stderr
 
 
 def test_convert_refuses_a_file_that_is_not_an_xlsform(tmp_path):

@@ -1,6 +1,7 @@
 """The survey engine through the callback URL: question types, answers saved one by one,
 runs, quotas, resume and version pinning."""
 
+import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -163,7 +164,8 @@ def test_dates_are_day_first_and_bounded(app, client):
     to_gender(phone)
     phone.send("Baringo")
     phone.send("1,2")
-    assert phone.send("31022025").startswith("CON Enter a date as DD/MM/YYYY.")
+    wrong = phone.send("31022025")
+    assert wrong.startswith("CON Enter the date as day, month, year, e.g. 21031990.")
     assert phone.send("01011990").startswith("CON Enter a date from ")
     assert phone.send(PLANTED_ON.strftime("%d/%m/%Y")).startswith("CON Do you irrigate?")
 
@@ -180,7 +182,7 @@ def test_decimal_numbers_and_skip_logic(app, client):
 
 def test_once_per_customer_survey_is_not_offered_again(app, client):
     complete(farmer(client))
-    assert farmer(client).send() == "END Sorry, this service is not available to you."
+    assert farmer(client).send() == "END You have already completed this. Thank you."
 
 
 def test_gender_quota_stops_at_the_quota_question(app, client):
@@ -262,3 +264,39 @@ def test_a_pinned_version_is_read_back_from_the_database(app, client):
     catalog.versions.pop(("farm", version))  # as in a worker that never loaded that file
     assert phone.send("Baringo").startswith("CON Crops?")
     assert ("farm", version) in catalog.versions
+
+
+def test_a_broken_edit_keeps_the_last_valid_version_in_service(app, client, caplog):
+    menus = app.config["MENUS_PATH_FOR_TEST"]
+    path = menus / "farm.yaml"
+    path.write_text(path.read_text().replace("next: where", "next: wher"))
+    (menus / "tip.yaml").write_text(
+        "id: tip\nservice_codes: ['*384*56#']\nquestions:\n"
+        "  - id: tip\n    type: message\n    label: Water early.\n"
+    )
+    app.extensions["menus"]._checked_at = 0.0  # let the next request look at the files
+    assert farmer(client, 5).walk("1", "1").startswith("CON Gender?")  # the last valid farm
+    assert Handset(client, "+254733000006", "*384*56#").send() == "END Water early."
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(logged) == 1 and "the last valid version stays in service" in logged[0]
+    assert "questions.gender.next: no question 'wher' (did you mean 'where'?)" in logged[0]
+
+
+def test_floip_exports_one_folder_per_survey_with_types_from_the_definition(app, client, tmp_path):
+    complete(farmer(client))
+    (app.config["MENUS_PATH_FOR_TEST"] / "other.yaml").write_text(
+        "id: other\nkind: survey\nservice_codes: ['*384*57#']\nquestions:\n"
+        "  - id: bye\n    type: message\n    label: Bye\n"
+    )
+    app.extensions["menus"].load()
+    runner, out = app.test_cli_runner(), tmp_path / "results"
+    for survey in ("farm", "other"):
+        result = runner.invoke(args=["surveys", "export", survey, "--format", "floip", "-o", out])
+        assert result.exit_code == 0, result.output
+    assert (out / "farm" / "datapackage.json").exists()
+    assert (out / "other" / "datapackage.json").exists()  # neither overwrote the other
+    descriptor = json.loads((out / "farm" / "datapackage.json").read_text())
+    assert descriptor["resources"][0]["schema"]["questions"]["age"]["type"] == "numeric"
+    rows = json.loads((out / "farm" / "farm-responses.json").read_text())
+    [age] = [row[5] for row in rows if row[4] == "age"]
+    assert age == date.today().year - 1980  # a number, as the definition computes it

@@ -255,7 +255,7 @@ def test_xlsx_writes_an_answer_starting_with_equals_as_text(run_ids, app, tmp_pa
 @pytest.mark.parametrize(
     ("fmt", "names"),
     [
-        ("floip", ["datapackage.json", "diet_mini-responses.json"]),
+        ("floip", ["diet_mini/datapackage.json", "diet_mini/diet_mini-responses.json"]),
         ("csv", ["diet_mini.csv"]),
         ("xlsx", ["diet_mini.xlsx"]),
     ],
