@@ -44,7 +44,11 @@ class InputKind(StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True, slots=True)
+# The replies a definition's flow takes for back and home (its `navigation`, as USSD keys).
+NAV_REPLIES = {Nav.BACK: "0", Nav.HOME: "00"}
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One message from a caller, whatever the channel.
 
@@ -70,6 +74,48 @@ class Inbound:
     input: str | None = None
     navigate: Nav | None = None
     extras: Mapping[str, str] = field(default_factory=dict)
+    replay_key: str = ""
+
+    # The names the session core reads (the USSD request's): a session id, its address,
+    # the hop's identity for replay, and the reply, with navigation as the definition's
+    # back / home replies.
+    @property
+    def session_id(self) -> str:
+        """The conversation id, as the session store keys it."""
+        return self.conversation_id
+
+    @property
+    def service_code(self) -> str:
+        """The address the conversation came to."""
+        return self.address
+
+    @property
+    def dialled(self) -> str:
+        """The address as reached (no deep-dial on voice)."""
+        return self.address
+
+    @property
+    def network_code(self) -> str:
+        """The network, when the gateway says."""
+        return self.extras.get("network_code", "")
+
+    @property
+    def hop_id(self) -> str:
+        """What identifies this hop: a repeated callback carries the same key."""
+        return self.replay_key
+
+    @property
+    def reply(self) -> str:
+        """The answer, or the definition's reply for a navigation request."""
+        if self.navigate is Nav.BACK:
+            return NAV_REPLIES[Nav.BACK]
+        if self.navigate is Nav.HOME:
+            return NAV_REPLIES[Nav.HOME]
+        return self.input or ""
+
+    text = ""
+    is_initiation = False
+    dialled_extra: tuple[str, ...] = ()
 
     @property
     def first(self) -> bool:

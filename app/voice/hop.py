@@ -22,6 +22,7 @@ from app.phones import mask
 from app.voice import calls
 from app.voice.gateways import CallEvent
 from app.voice.keys import decode
+from app.voice.phrases import phrase
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,13 @@ def _next_prompt(event: CallEvent, state: dict | None, last: Prompt | None) -> P
     nothing pressed)."""
     from app.sessions.manager import SessionManager  # the core; imported on first use
 
+    hop = state["hop"] if state else 0
+    if last is None and not _definition(event):
+        calls.record(event)
+        db.session.commit()
+        return Prompt(phrase("en", "unknown_number"), end=True)
     if last is None:
-        inbound = _inbound(event, None, None)
+        inbound = _inbound(event, hop, None, None)
     else:
         if event.recording_url:
             answer, nav = event.recording_url, None
@@ -108,16 +114,24 @@ def _next_prompt(event: CallEvent, state: dict | None, last: Prompt | None) -> P
             answer, nav = decode(event.digits, last)
         if nav is Nav.REPEAT:
             return last
-        inbound = _inbound(event, answer, nav)
-    prompt = SessionManager(current_app).handle(inbound)
+        inbound = _inbound(event, hop, answer, nav)
+    manager = SessionManager(current_app)
+    screen = manager.handle(inbound)
+    if screen.prompt:
+        prompt = Prompt.from_data(screen.prompt)
+    else:  # a hop that could not run: what the core said, then goodbye
+        prompt = Prompt(screen.text, language=last.language if last else "en", end=True)
     if last is None:
         calls.record(event, _definition(event))
         db.session.commit()
     return prompt
 
 
-def _inbound(event: CallEvent, answer: str | None, nav: Nav | None) -> Inbound:
+def _inbound(event: CallEvent, hop: int, answer: str | None, nav: Nav | None) -> Inbound:
+    """The core's view of this callback; `hop` numbers the prompt answered, so the same
+    keys on the next question are not taken for a repeat of this callback."""
     return Inbound(
+        replay_key=f"{hop}:{event.digits or event.recording_url or ''}",
         channel=Channel.VOICE,
         gateway=event.gateway,
         conversation_id=event.call_id,
@@ -131,6 +145,7 @@ def _inbound(event: CallEvent, answer: str | None, nav: Nav | None) -> Inbound:
 
 def _definition(event: CallEvent) -> str:
     """The definition that answers calls to our number, for the call's row."""
-    catalog = current_app.extensions["menus"]
-    finder = getattr(catalog, "definition_for", None)
-    return (finder(Channel.VOICE, event.our_number) or "") if finder else ""
+    for flow in current_app.extensions["menus"].flows.values():
+        if event.our_number in flow.definition.addresses(Channel.VOICE):
+            return flow.id
+    return ""

@@ -2,7 +2,10 @@
 
 | URL | who calls it |
 |---|---|
+| `POST /voice/twilio` | Twilio, "a call comes in" (and answered outbound calls), any number |
+| `POST /voice/twilio/answer?hop=N` | Twilio, a `Gather` / `Record` action |
 | `POST /voice/twilio/status` | Twilio status callbacks (signed) |
+| `POST /voice/africastalking/<AT_CALLBACK_TOKEN>/digits?hop=N` | AT, `GetDigits` |
 | `POST /voice/africastalking/<AT_CALLBACK_TOKEN>` | AT's voice callback, and its final request |
 | `GET /voice/ringback.wav` | the gateway, for the ringback tone of a `Dial` |
 
@@ -18,8 +21,12 @@ from flask import Blueprint, Response, abort, current_app, request
 from app.errors import GatewayRequestError
 from app.extensions import db
 from app.voice import calls
+from app.voice.at_xml import render_at_xml, render_goodbye_at_xml
 from app.voice.gateways import africastalking, twilio
+from app.voice.hop import VoiceGateway, answer_call
 from app.voice.ringback import ringback_wav
+from app.voice.settings import public_url
+from app.voice.twiml import render_goodbye_twiml, render_twiml
 from app.voice.verify import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,49 @@ def _at_token_ok(token: str) -> bool:
 @bp.errorhandler(GatewayRequestError)
 def _malformed(err: GatewayRequestError) -> tuple[str, int]:
     return f"Bad request: {err}", 400
+
+
+def _xml(document: str) -> Response:
+    return Response(document, mimetype="application/xml")
+
+
+def _hop() -> int | None:
+    raw = request.args.get("hop", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _twilio_gateway() -> VoiceGateway:
+    def answer_url(hop: int) -> str:
+        return public_url(current_app, f"/voice/twilio/answer?hop={hop}")
+
+    return VoiceGateway(twilio.NAME, render_twiml, render_goodbye_twiml, answer_url)
+
+
+def _at_gateway(token: str) -> VoiceGateway:
+    def answer_url(hop: int) -> str:
+        return public_url(current_app, f"/voice/africastalking/{token}/digits?hop={hop}")
+
+    return VoiceGateway(africastalking.NAME, render_at_xml, render_goodbye_at_xml, answer_url)
+
+
+@bp.post("/twilio")
+@twilio_signed
+def twilio_call() -> Response:
+    """Twilio's "a call comes in" webhook for every number (routed on `To`; on an
+    outbound call we placed, on `From`)."""
+    event = twilio.parse(request.form)
+    if event.final:
+        calls.record(event)
+        db.session.commit()
+        return _xml(render_goodbye_twiml("en", "no_input"))
+    return _xml(answer_call(event, _twilio_gateway(), None))
+
+
+@bp.post("/twilio/answer")
+@twilio_signed
+def twilio_answer() -> Response:
+    """A Gather's or Record's action: the caller's keys (or recording) for prompt `hop`."""
+    return _xml(answer_call(twilio.parse(request.form), _twilio_gateway(), _hop()))
 
 
 @bp.post("/twilio/status")
@@ -61,7 +111,19 @@ def africastalking_call(token: str) -> Response:
         abort(404)
     if request.form.get("isActive", "1") == "0":
         return at_final()
-    abort(404)  # conversations are answered once the engine speaks voice
+    return _xml(answer_call(africastalking.parse(request.form), _at_gateway(token), None))
+
+
+@bp.post("/africastalking/<token>/digits")
+def africastalking_digits(token: str) -> Response:
+    """A GetDigits (or Record) callback: the caller's keys for prompt `hop`; AT may also
+    send the call's final request here."""
+    if not _at_token_ok(token):
+        abort(404)
+    if request.form.get("isActive", "1") == "0":
+        return at_final()
+    event = africastalking.parse(request.form)
+    return _xml(answer_call(event, _at_gateway(token), _hop()))
 
 
 @bp.get("/ringback.wav")
