@@ -11,13 +11,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Voice settings, the /voice blueprint and the `calls` / `callmock` commands."""
-    from app.voice import settings
+    """The /voice blueprint and the `calls` / `callmock` commands."""
     from app.voice.callmock import callmock_command
     from app.voice.calls import calls_cli
     from app.voice.views import bp
 
-    settings.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(calls_cli)
     app.cli.add_command(callmock_command)
