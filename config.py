@@ -89,6 +89,19 @@ class Config:
         self.AT_API_KEY = env("AT_API_KEY")
         self.AT_SMS_SENDER_ID = env("AT_SMS_SENDER_ID")
         self.HUBTEL_CALLBACK_TOKEN = env("HUBTEL_CALLBACK_TOKEN")
+        # Voice: the scheme and host gateways call (Twilio signs the URL it called, and
+        # callback URLs are built on it); unset: the URL as Flask sees it.
+        self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
+        # Verifies X-Twilio-Signature; unset refuses every Twilio request.
+        self.TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+        # "development" records "call me" calls; "africastalking" places them.
+        self.VOICE_BACKEND = env("VOICE_BACKEND", "development")
+        self.AT_VOICE_NUMBER = env("AT_VOICE_NUMBER", "+254711082001")
+        # Who a `connect` question rings, by line name.
+        self.VOICE_LINES = _json(
+            "VOICE_LINES", {"sales": ["+254711082101"], "support": ["+254711082102"]}
+        )
+        self.VOICE_CALL_TTL_SECONDS = _int("VOICE_CALL_TTL_SECONDS", 3600)
         # "development" records what would be sent; "africastalking" calls the gateway.
         self.SMS_BACKEND = env("SMS_BACKEND", "development")
         self.AIRTIME_BACKEND = env("AIRTIME_BACKEND", "development")

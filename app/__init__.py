@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         mail,
         menus,
         sessions,
+        voice,
     )
     from app.callcentre.views import bp as callcentre_bp
     from app.database import engine_options
@@ -76,5 +77,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     console.init_app(app)
     app.register_blueprint(sms_bp)
     api.init_app(app)
+    voice.init_app(app)
     cli.init_app(app)
     return app

@@ -1,6 +1,11 @@
 """The channel-neutral Prompt: what to say next, before any renderer sees it."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app import conversation
+    from app.conversation import InputKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +41,30 @@ class Prompt:
     pinned: int = 0
     language: str = "en"
     meta: dict = field(default_factory=dict, compare=False)
+
+
+def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
+    """The prompt as the channel seam carries it (`app.conversation.Prompt`): navigation
+    as data (a screen with a back/home footer offers back and home), a `connect` the
+    interrogator put in `meta`, the audio per language."""
+    from app import conversation
+
+    navigation = {conversation.Nav.REPEAT}
+    if prompt.footer:
+        navigation |= {conversation.Nav.BACK, conversation.Nav.HOME}
+    connect = prompt.meta.get("connect")
+    return conversation.Prompt(
+        text=prompt.text,
+        choices=tuple(conversation.Choice(c.key, c.label) for c in prompt.choices),
+        expects=expects,
+        navigation=frozenset(navigation),
+        max_digits=prompt.max_digits,
+        audio={prompt.language: prompt.audio_url} if prompt.audio_url else {},
+        language=prompt.language,
+        end=prompt.end,
+        connect=conversation.Connect(
+            tuple(connect["numbers"]), connect.get("ringback_url"), connect.get("caller_id")
+        )
+        if connect
+        else None,
+    )

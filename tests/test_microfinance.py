@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app import ledger
 from app.extensions import db
-from app.models import CallRequest, LedgerTransaction
+from app.models import LedgerTransaction, OutboxMessage
 from tests.conftest import Handset, outbox_rows
 
 pytestmark = pytest.mark.usefixtures("ledger_invariant")
@@ -144,12 +144,16 @@ def test_account_screen_shows_balance_loan_and_statement(seeded, client):
     assert "Loan 10,000" in body and "Deposit 6,000" in body
 
 
-def test_call_me_records_a_call_request(seeded, client):
+def test_call_me_places_a_recorded_call_from_the_voice_number(seeded, client):
     body = Handset(client, AMINA).walk("7", "1")
     assert body == "END Thank you. We will call you shortly."
     with seeded.app_context():
-        [request] = db.session.scalars(select(CallRequest)).all()
-        assert request.msisdn == AMINA and request.status == "pending"
+        [call] = db.session.scalars(select(OutboxMessage).filter_by(kind="call")).all()
+        assert (call.recipient, call.status, call.backend) == (AMINA, "sent", "development")
+        assert call.payload["from"] == "+254711082001"
+        assert call.result["entries"][0]["phoneNumber"] == AMINA
+    listed = seeded.test_cli_runner().invoke(args=["outbox", "list", "--kind", "call"])
+    assert "call from +254711082001" in listed.output and "development" in listed.output
 
 
 def test_wrong_pin_reasks_then_locks(seeded, client):

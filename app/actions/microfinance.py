@@ -9,9 +9,7 @@ from typing import Any
 
 from app import customers, ledger, outbox
 from app.actions import ActionContext, actions
-from app.extensions import db
 from app.ledger import LedgerError, Leg
-from app.models import CallRequest
 from app.money import money_text
 
 KIND_LABELS = {
@@ -182,8 +180,10 @@ def buy_airtime(ctx: ActionContext, amount: int, recipient: str | None = None) -
 
 @actions.register("microfinance.call_me")
 def call_me(ctx: ActionContext, reason: str = "support") -> dict[str, Any]:
-    """Record a request for an outbound call (placed by the voice side)."""
-    db.session.add(CallRequest(msisdn=ctx.msisdn, reason=reason, session_id=ctx.session_id))
+    """Queue an outbound call to the caller from the Sauti Money voice number; when they
+    answer, the voice line's IVR offers sales and support."""
+    payload = {"from": ctx.config["AT_VOICE_NUMBER"], "reason": reason}
+    outbox.queue("call", ctx.msisdn, payload, f"{ctx.idempotency_key}:call")
     return {"ok": True}
 
 

@@ -11,7 +11,7 @@ from app.console.security import PERMISSIONS, requires
 from app.extensions import db
 from app.ledger import balance, loan_code, recent, wallet_code
 from app.models import (
-    CallRequest,
+    Call,
     Customer,
     OutboxMessage,
     SurveyAnswer,
@@ -61,7 +61,7 @@ def customers() -> str:
 @bp.get("/customers/<int:customer_id>")
 @requires(*PERMISSIONS["customers"])
 def customers_show(customer_id: int) -> str:
-    """One customer: fields, answers, sessions and call requests, messages, ledger."""
+    """One customer: fields, answers, sessions and calls, messages, ledger."""
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         abort(404)
@@ -73,7 +73,7 @@ def customers_show(customer_id: int) -> str:
         fields={k: v for k, v in (customer.fields or {}).items()},
         answers=_answers(msisdn),
         sessions=_latest(UssdSessionRecord, UssdSessionRecord.msisdn == msisdn),
-        call_requests=_latest(CallRequest, CallRequest.msisdn == msisdn),
+        calls=_latest(Call, Call.msisdn == msisdn),
         messages=_latest(OutboxMessage, OutboxMessage.recipient == msisdn),
         wallet=balance(wallet_code(msisdn)),
         loan=balance(loan_code(msisdn)),

@@ -18,7 +18,7 @@ from app.console import bp
 from app.console.security import PERMISSIONS, requires
 from app.console.users import UserError, create_user
 from app.extensions import db
-from app.models import CallRequest, OutboxMessage, UssdSessionRecord
+from app.models import Call, OutboxMessage, UssdSessionRecord
 from app.models.users import ROLES, ConsoleUser
 
 LATEST = 20
@@ -73,14 +73,14 @@ def _latest(model: Any) -> list[Any]:
 @bp.get("/operations")
 @requires(*PERMISSIONS["operations"])
 def operations() -> str:
-    """Outbox, call requests, USSD sessions, the registered panels and (admins) accounts."""
+    """Outbox, voice calls, USSD sessions, the registered panels and (admins) accounts."""
     panels = [(panel, panel.load()) for panel in PANELS]
     claimed = {panel.title.lower() for panel in PANELS}
     return render_template(
         "console/operations.html",
         title="Operations",
         outbox=_outbox(),
-        call_requests=_latest(CallRequest),
+        calls=_latest(Call),
         sessions=_latest(UssdSessionRecord),
         panels=panels,
         not_yet=[name for name in NOT_YET if name not in claimed],

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
+from app.conversation import Nav
 from app.directors import Bid, Caller, Director, directors
 from app.interrogators import (
     Ask,
@@ -22,6 +23,9 @@ from app.sessions.state import InterrogationSession
 from app.ussd.request import UssdRequest, match_code
 
 DEEP_DIAL_DISCOUNT = 5
+
+
+BY_KEYS = "keys"  # `handle(nav=…)` default: read navigation from the reply's keys
 
 
 @directors.register("menu")
@@ -47,7 +51,7 @@ class MenuDirector(Director):
 
     def bid(self, request: UssdRequest, caller: Caller) -> Bid:
         definition = self.flow().definition
-        codes = definition.service_codes
+        codes = definition.addresses(getattr(request, "channel", "ussd"))
         match = match_code(codes, request.dialled)
         if match is None:
             return Bid(0, f"answers {', '.join(codes) or 'no service code'}")
@@ -89,13 +93,21 @@ class MenuDirector(Director):
         flow = self.flow(session)
         return self.render(session, flow, flow.questions[session.state])
 
-    def handle(self, session: InterrogationSession, reply: str) -> Prompt:
+    def handle(
+        self, session: InterrogationSession, reply: str, nav: Nav | None | str = BY_KEYS
+    ) -> Prompt:
+        """Take one reply. `nav` is the navigation the channel decoded (None: `reply` is
+        an answer, even "0"); by default `reply` is read against the definition's
+        `navigation` keys, as USSD sends them."""
         flow = self.flow(session)
         question = flow.questions[session.state]
-        navigation = flow.definition.navigation
-        if reply == navigation.home and session.state != flow.start:
+        if nav == BY_KEYS:
+            navigation = flow.definition.navigation
+            keys = {navigation.home: Nav.HOME, navigation.back: Nav.BACK}
+            nav = keys.get(reply)
+        if nav is Nav.HOME and session.state != flow.start:
             return self.go_home(session, flow)
-        if reply == navigation.back and session.back_stack:
+        if nav is Nav.BACK and session.back_stack:
             return self.go_back(session, flow)
         ask = self.ask(session, question)
         interrogator = self.interrogator(question)

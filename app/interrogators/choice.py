@@ -30,10 +30,16 @@ def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
                 continue
         if choice.relevant is not None and not choice.relevant.test(ask.context):
             continue
-        shown.append((flow.text(choice.label, ask.language, ask.context), choice.spec.value))
+        label = flow.text(choice.label, ask.language, ask.context)
+        shown.append((label, choice.spec.value, getattr(choice.spec, "key", None)))
     if ask.spec.randomize:
         random.Random(f"{ask.session.session_id}:{question.name}").shuffle(shown)
-    return keyed(shown)
+    # An option may name its own key (`key: "0"`, "press 0 for sales"); else 1, 2, 3 …
+    numbered = keyed([(label, value) for label, value, _key in shown])
+    return [
+        (str(key) if key is not None else number, label, value)
+        for (number, label, value), (_l, _v, key) in zip(numbered, shown, strict=True)
+    ]
 
 
 @interrogators.register("choice")

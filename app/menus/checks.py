@@ -48,7 +48,7 @@ def _path_problems(
     at_next = (*question.loc, "next") if spec.next is not None else question.loc
     if name not in reachable:
         return [flow.source.problem(question.loc, "unreachable: no question leads here")]
-    if not flow.edges.get(name) and spec.type != "message":
+    if not flow.edges.get(name) and spec.type not in ("message", "connect"):
         return [flow.source.problem(at_next, f"dead end: a {spec.type} needs `next`")]
     if name not in finishing:
         return [flow.source.problem(at_next, "cycle with no exit: nothing here reaches an end")]
@@ -77,7 +77,8 @@ def _warnings(flow: Flow) -> list[Problem]:
     """Legal but likely mistakes: no way in, YAML 1.1 booleans, an unenterable number."""
     source, definition = flow.source, flow.definition
     warnings = []
-    if not definition.service_codes and definition.director in _CODE_DIRECTORS:
+    reachable = definition.service_codes or any(definition.entry.values())
+    if not reachable and definition.director in _CODE_DIRECTORS:
         warnings.append(
             source.problem(("id",), "no `service_codes`: no caller can reach this definition")
         )
@@ -165,7 +166,7 @@ def _can_finish(flow: Flow) -> set[str]:
     done = {
         name
         for name, q in flow.questions.items()
-        if q.spec.type == "message" and not flow.edges.get(name)
+        if q.spec.type in ("message", "connect") and not flow.edges.get(name)
     }
     todo = list(done)
     while todo:

@@ -88,7 +88,7 @@ class Question(State):
     @property
     def is_terminal(self) -> bool:
         """A screen after which the session ends: a message with nowhere to go."""
-        return self.spec.type == "message" and not self.flow.edges.get(self.name)
+        return self.spec.type in ("message", "connect") and not self.flow.edges.get(self.name)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ QuestionType = Literal[
     "language",
     "calculate",
     "action",
+    "connect",
 ]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -155,6 +156,11 @@ class DefinitionDef(Strict):
     )
     title: Text | None = None
     service_codes: list[str] = Field(default_factory=list)
+    entry: dict[Literal["ussd", "voice", "sms"], list[str]] = Field(
+        default_factory=dict,
+        description="Addresses per channel: USSD codes, voice numbers (E.164), SMS keywords; "
+        "`service_codes` are USSD entries too.",
+    )
     languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
     start: Identifier | None = None
     bid: int = Field(50, ge=0, le=100)
@@ -171,6 +177,11 @@ class DefinitionDef(Strict):
         if self.director is None:
             object.__setattr__(self, "director", "survey" if self.kind == "survey" else "menu")
         return self
+
+    def addresses(self, channel: str) -> list[str]:
+        """Where this definition answers on `channel` (USSD: `service_codes` too)."""
+        found = list(self.entry.get(channel, []))  # type: ignore[call-overload]
+        return [*self.service_codes, *found] if channel == "ussd" else found
 
     @field_validator("service_codes")
     @classmethod

@@ -2,8 +2,9 @@
 
 from app.models.api import ApiToken, ImportJob, Schedule
 from app.models.callcentre import AgentPhone, CallQueue, QueueEntry, RegistrationOffer
+from app.models.calls import Call
 from app.models.campaigns import Campaign
-from app.models.customers import CallRequest, Customer
+from app.models.customers import Customer
 from app.models.hotline import Shift, ShiftReminder, Voicemail, Volunteer, VolunteerGroup
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
@@ -21,7 +22,7 @@ __all__ = [
     "CallQueue",
     "ApiToken",
     "BillingAttempt",
-    "CallRequest",
+    "Call",
     "Campaign",
     "Customer",
     "DefinitionVersion",

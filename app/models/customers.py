@@ -1,4 +1,4 @@
-"""Customers (the phone users Sauti knows) and their requests for a call back."""
+"""Customers: the phone users Sauti knows."""
 
 from datetime import datetime, time
 from typing import Any
@@ -71,16 +71,3 @@ class Customer(db.Model):
             "tags": list(self.tags or []),
             "has_pin": self.pin_hash is not None,
         }
-
-
-class CallRequest(db.Model):
-    """A caller's "call me" request, placed later by the voice side."""
-
-    __tablename__ = "call_requests"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    msisdn: Mapped[str] = mapped_column(String(20), index=True)
-    reason: Mapped[str] = mapped_column(String(40), default="support")
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    session_id: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,5 +1,5 @@
 """Delivery backends: "development" records what would be sent; "africastalking" sends
-through the official SDK (SMS and airtime)."""
+through the official SDK (SMS, airtime and outbound calls)."""
 
 import logging
 from collections.abc import Mapping
@@ -60,3 +60,26 @@ def send_airtime(
         currency_code=payload["currency"],
         idempotency_key=key,
     )
+
+
+def place_call(config: Mapping[str, Any], recipient: str, payload: dict[str, Any]) -> dict:
+    """Ring `recipient` from `payload["from"]` (our voice number); when they answer, the
+    gateway posts our voice callback (`direction=Outbound`) and the IVR takes over.
+
+    Source: Africa's Talking Voice API, `Voice.call(callFrom, callTo)` with `callTo` a list;
+    the reply is `{"entries": [{"phoneNumber", "status": "Queued", "sessionId"}],
+    "errorMessage": "None"}`.
+    """
+    if config["VOICE_BACKEND"] == "development":
+        log.info("development call to %s from %s", mask(recipient), payload["from"])
+        return {
+            "backend": "development",
+            "from": payload["from"],
+            "entries": [{"phoneNumber": recipient, "status": "Queued", "sessionId": ""}],
+            "errorMessage": "None",
+        }
+    _at_initialised(config)
+    result = africastalking.Voice.call(callFrom=payload["from"], callTo=[recipient])
+    if not isinstance(result, dict) or result.get("errorMessage") not in (None, "None"):
+        raise ValueError(f"call not placed: {result!r}"[:300])
+    return result

@@ -24,13 +24,19 @@ def list_outbox(kind: str | None, limit: int) -> None:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     for row in db.session.scalars(query):
-        what = (
-            row.payload.get("message")
-            or row.payload.get("subject")
-            or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
-        )
+        what = _summary(row)
         backend = row.backend or "-"
         click.echo(f"{row.id:5d} {row.kind:8} {row.status:8} {backend:14} {row.recipient}  {what}")
+
+
+def _summary(row: OutboxMessage) -> str:
+    if row.kind == "call":
+        return f"call from {row.payload.get('from')} ({row.payload.get('reason', '')})"
+    return (
+        row.payload.get("message")
+        or row.payload.get("subject")
+        or f"{row.payload.get('amount_minor', 0) / 100:.2f}"
+    )
 
 
 @outbox_cli.command("sweep")

@@ -52,6 +52,9 @@ def deliver(outbox_id: int) -> str:
         elif row.kind == "email":
             row.backend = config["MAIL_BACKEND"]
             row.result = send_email(config, row.recipient, row.payload, row.dedupe_key)
+        elif row.kind == "call":
+            row.backend = config["VOICE_BACKEND"]
+            row.result = backends.place_call(config, row.recipient, row.payload)
         else:
             raise ValueError(f"no backend for outbox kind {row.kind!r}")
         row.status, row.sent_at = "sent", datetime.now(UTC)

@@ -11,11 +11,12 @@ from dataclasses import replace
 from flask import Flask
 
 from app import customers
+from app.conversation import InputKind
 from app.directors import Caller, DirectorSet
 from app.errors import NoDirectorError
 from app.interrogators.messages import message
 from app.phones import mask
-from app.prompts import Choice, Prompt
+from app.prompts import Choice, Prompt, neutral
 from app.sessions.state import FLOW_FIELDS, InterrogationSession
 from app.sessions.store import SessionStore
 from app.ussd.render import paginate
@@ -35,6 +36,7 @@ class Dispatcher:
 
     def __init__(self, app: Flask) -> None:
         self.config = app.config
+        self.menus = app.extensions["menus"]
         self.directors: DirectorSet = app.extensions["directors"]
         self.store: SessionStore = app.extensions["session_store"]
 
@@ -68,6 +70,7 @@ class Dispatcher:
             service_code=request.service_code,
             network_code=request.network_code,
             gateway=request.gateway,
+            channel=str(getattr(request, "channel", "ussd")),
         )
 
     def create(self, request: UssdRequest) -> InterrogationSession:
@@ -110,7 +113,10 @@ class Dispatcher:
         director = self.directors.get(session.director)
         if director is None:
             raise NoDirectorError(f"director {session.director!r} is gone")
-        prompt = director.handle(session, reply)
+        if getattr(request, "channel", "ussd") == "ussd":
+            prompt = director.handle(session, reply)
+        else:  # the channel decoded its own navigation keys
+            prompt = director.handle(session, request.input or "", nav=request.navigate)
         if not session.director:  # the director is done with the caller: who is next?
             prompt = self._hand_over(session, request, prompt)
         return prompt, 0
@@ -123,7 +129,10 @@ class Dispatcher:
         page: int,
     ) -> None:
         """Put the prompt's pages and this hop's identity in the session."""
-        if prompt is not None:
+        if prompt is not None and session.channel != "ussd":
+            session.prompt = neutral(prompt, self._expects(session, prompt)).to_data()
+            session.screens, session.final, page = [prompt.text], prompt.end, 0
+        elif prompt is not None:
             limit = self.config["USSD_SCREEN_CHARS"].get(
                 request.network_code, self.config["USSD_DEFAULT_SCREEN_CHARS"]
             )
@@ -132,6 +141,20 @@ class Dispatcher:
         session.page = page
         session.end = session.final and page == len(session.screens) - 1
         session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
+
+    def _expects(self, session: InterrogationSession, prompt: Prompt) -> InputKind:
+        """What the prompt asks for: nothing at the end, a choice when it has choices,
+        else what the current question's type takes (text: free text; else digits)."""
+        if prompt.end:
+            return InputKind.NONE
+        if prompt.choices:
+            return InputKind.CHOICE
+        if session.definition_id and session.state:
+            flow = self.menus.flow(session.definition_id, session.definition_version or None)
+            question = flow.questions.get(session.state)
+            if question is not None and question.spec.type == "text":
+                return InputKind.TEXT
+        return InputKind.DIGITS
 
     @staticmethod
     def _resume_prompt(language: str, note: str = "") -> Prompt:

@@ -56,10 +56,12 @@ class Screen:
 
     text: str
     end: bool
+    prompt: dict | None = None
 
     @classmethod
     def of(cls, session: InterrogationSession) -> "Screen":
-        return cls(session.screen, session.end)
+        """The session's last page, and its last prompt as data (for voice)."""
+        return cls(session.screen, session.end, session.prompt or None)
 
 
 class SessionManager:

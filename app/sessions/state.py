@@ -44,6 +44,9 @@ class InterrogationSession:
         resume_from: set while "Continue / Start again" is on screen.
         run_id: the SQL record this session writes its answers to (surveys), if any.
         asked_at: epoch seconds when the current question was put on screen.
+        channel: ussd or voice: where the conversation runs (answers record it).
+        prompt: the last prompt as channel-neutral data (`app.conversation.Prompt`), for
+            channels that render it themselves (voice).
     """
 
     session_id: str
@@ -74,6 +77,8 @@ class InterrogationSession:
     resume_from: str = ""
     run_id: int | None = None
     asked_at: float = 0.0
+    channel: str = "ussd"
+    prompt: dict[str, Any] = field(default_factory=dict)
 
     def to_state(self) -> dict[str, Any]:
         """The session as a dict of plain data, tagged with the state format (a shallow

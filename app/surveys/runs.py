@@ -22,7 +22,7 @@ def start(session: InterrogationSession, definition_id: str, version: str) -> Su
         definition_version=version,
         msisdn=session.msisdn,
         session_id=session.session_id,
-        channel="ussd",
+        channel=session.channel,
         language=session.language,
         choice_orders={},
         invalid_counts={},
@@ -49,7 +49,7 @@ def answered(session: InterrogationSession, question_id: str, value: Any) -> Non
         question_id=question_id,
         value=value,
         definition_version=session.definition_version,
-        channel="ussd",
+        channel=session.channel,
         shown_at=datetime.fromtimestamp(session.asked_at, UTC) if session.asked_at else None,
         answered_at=_now(),
     )

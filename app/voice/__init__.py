@@ -1,25 +1,21 @@
-"""Voice: the same Prompt a USSD screen shows, rendered for a call (TwiML, Africa's
-Talking voice XML). Nothing above these renderers knows `<Gather>` or `<GetDigits>`."""
+"""Voice: the same directors and definitions a USSD session runs, answering phone calls
+on Twilio (TwiML) and Africa's Talking (voice XML).
 
-from app.interrogators.messages import message
-from app.prompts import Prompt
+The channel owns the keys (`keys.py`), the speech (`speech.py`, `phrases.py`), the
+renderers (`twiml.py`, `at_xml.py`), the gateway adapters (`gateways/`), webhook
+verification (`verify.py`) and the call records (`calls.py`); nothing above the renderers
+knows `<Gather>` or `<GetDigits>`.
+"""
 
-
-def spoken(prompt: Prompt) -> str:
-    """The prompt as one utterance: its text, then "Press 1 for Maize." per choice."""
-    parts = [prompt.text.replace("\n", " ").strip()]
-    parts += [
-        message(prompt.language, "press", digit=choice.key, label=choice.label)
-        for choice in prompt.choices
-    ]
-    return " ".join(part for part in parts if part)
+from flask import Flask
 
 
-def digits_wanted(prompt: Prompt) -> int | None:
-    """How many DTMF digits to gather: the prompt's own, or 1 when every choice key is one
-    digit (no "#" needed), else None (until "#")."""
-    if prompt.max_digits is not None:
-        return prompt.max_digits
-    if prompt.choices and all(len(choice.key) == 1 for choice in prompt.choices):
-        return 1
-    return None
+def init_app(app: Flask) -> None:
+    """The /voice blueprint and the `calls` / `callmock` commands."""
+    from app.voice.callmock import callmock_command
+    from app.voice.calls import calls_cli
+    from app.voice.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(calls_cli)
+    app.cli.add_command(callmock_command)

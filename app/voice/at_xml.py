@@ -1,36 +1,87 @@
 """Prompt -> Africa's Talking voice XML, built with xml.etree (never string formatting).
 
-Source: Africa's Talking Voice "Call handler" actions: `<GetDigits timeout finishOnKey
-numDigits callbackUrl>` with a nested `<Say>` or `<Play url>`; with no input AT posts
-nothing and runs the next action, here a spoken goodbye.
+Source: Africa's Talking Voice "Call handler" actions. `<GetDigits numDigits finishOnKey
+timeout callbackUrl>` with one nested `<Say>` or `<Play url>`; with no input AT posts
+nothing and runs the next action, so the prompt is gathered twice, then a goodbye (the
+call ends when the actions do). Without `finishOnKey` the first key pressed is returned,
+so `*`, `0` and `#` arrive as keys on single-key menus. `<Record finishOnKey maxLength
+playBeep trimSilence callbackUrl>` for spoken answers; `<Dial phoneNumbers ringbackTone
+callerId>` to put the caller through; `<Redirect>` continues after a message.
 """
 
 import xml.etree.ElementTree as ET
 
-from app.interrogators.messages import message
-from app.prompts import Prompt
-from app.voice import digits_wanted, spoken
+from app.conversation import InputKind, Prompt
+from app.voice.keys import single_key
+from app.voice.phrases import phrase
+from app.voice.speech import digits_wanted, spoken
 
 GET_DIGITS_TIMEOUT_SECONDS = 10
+RECORD_MAX_SECONDS = 120
 
 
 def render_at_xml(prompt: Prompt, callback_url: str) -> str:
-    """AT voice XML for `prompt`; returns the document with its XML declaration."""
+    """AT voice XML for `prompt`; the caller's answer is posted to `callback_url`.
+
+    Returns:
+        the XML document, with its declaration.
+    """
     response = ET.Element("Response")
     if prompt.end:
         _speak(response, prompt)
+        if prompt.connect is not None:
+            attributes = {"phoneNumbers": ",".join(prompt.connect.numbers)}
+            if prompt.connect.ringback_url:
+                attributes["ringbackTone"] = prompt.connect.ringback_url
+            if prompt.connect.caller_id:
+                attributes["callerId"] = prompt.connect.caller_id
+            ET.SubElement(response, "Dial", attributes)
+    elif prompt.expects == InputKind.NONE:
+        _speak(response, prompt)
+        ET.SubElement(response, "Redirect").text = callback_url
+    elif prompt.expects in (InputKind.TEXT, InputKind.RECORDING):
+        record = ET.SubElement(
+            response,
+            "Record",
+            {
+                "finishOnKey": "#",
+                "maxLength": str(RECORD_MAX_SECONDS),
+                "trimSilence": "true",
+                "playBeep": "true",
+                "callbackUrl": callback_url,
+            },
+        )
+        _speak(record, prompt)
+        _goodbye(response, prompt.language)
     else:
-        attributes = {
-            "timeout": str(GET_DIGITS_TIMEOUT_SECONDS),
-            "finishOnKey": "#",
-            "callbackUrl": callback_url,
-        }
+        attributes = {"timeout": str(GET_DIGITS_TIMEOUT_SECONDS), "callbackUrl": callback_url}
         digits = digits_wanted(prompt)
         if digits is not None:
             attributes["numDigits"] = str(digits)
-        _speak(ET.SubElement(response, "GetDigits", attributes), prompt)
-        ET.SubElement(response, "Say").text = message(prompt.language, "no_input")
-    return ET.tostring(response, encoding="unicode", xml_declaration=True)
+        if not single_key(prompt):
+            attributes["finishOnKey"] = "#"
+        for _ in range(2):  # no input: ask once more, then say goodbye
+            _speak(ET.SubElement(response, "GetDigits", attributes), prompt)
+        _goodbye(response, prompt.language)
+    return _document(response)
+
+
+def render_goodbye_at_xml(language: str, reason: str = "sorry") -> str:
+    """A spoken goodbye (`reason` is a phrase key: sorry, busy, no_input, ...)."""
+    response = ET.Element("Response")
+    _goodbye(response, language, reason)
+    return _document(response)
+
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _document(response: ET.Element) -> str:
+    return XML_DECLARATION + ET.tostring(response, encoding="unicode")
+
+
+def _goodbye(response: ET.Element, language: str, reason: str = "no_input") -> None:
+    ET.SubElement(response, "Say").text = phrase(language, reason)
 
 
 def _speak(parent: ET.Element, prompt: Prompt) -> None:

@@ -35,7 +35,7 @@ def test_customer_page_shows_ledger_messages_sessions_and_answers(as_role, conso
     assert "deposit" in page
     assert "KES 500 deposited" in page
     assert "diet_survey" in page and "consent" in page
-    assert "call request" in page
+    assert "<td>call</td>" in page and "call from +254711082001" in page  # "call me", placed
 
 
 def test_unknown_customer_is_not_found(as_role):

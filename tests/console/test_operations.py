@@ -1,4 +1,4 @@
-"""The operations page: outbox, sessions, call requests, accounts, panels."""
+"""The operations page: outbox, sessions, voice calls, accounts, panels."""
 
 from app.console import operations
 from tests.conftest import Handset

@@ -1,0 +1,74 @@
+"""Checks for a definition offered on voice: every question answerable from a keypad,
+and every prompt speakable (text-to-speech text or a recording) in every language."""
+
+from app.menus.flow import NO_SCREEN, Flow
+
+# Answered from a keypad, or (text) by a recording; multi_choice is asked one pick at a
+# time and location by its numbered list.
+KEYPAD_TYPES = frozenset(
+    {
+        "choice",
+        "multi_choice",
+        "text",
+        "number",
+        "money",
+        "date",
+        "yes_no",
+        "location",
+        "phone",
+        "pin",
+        "new_pin",
+        "confirm",
+        "message",
+        "consent",
+        "language",
+        "connect",
+    }
+)
+
+
+def _missing(text: object, languages: list[str], audio: dict | None = None) -> list[str]:
+    """The languages in which `text` (a string or {lang: str}) says nothing, and no
+    recording stands in for it."""
+    audio = audio or {}
+    if isinstance(text, str):
+        said = {languages[0]} if text.strip() else set()
+    elif isinstance(text, dict):
+        said = {language for language, value in text.items() if str(value).strip()}
+    else:
+        said = set()
+    return [language for language in languages if language not in said and language not in audio]
+
+
+def check_voice(flow: Flow) -> tuple[list[str], list[str]]:
+    """(problems, warnings) for offering `flow` on voice, as `file:line: field: message`."""
+    definition = flow.definition
+    languages = list(definition.languages)
+    problems: list[str] = []
+    warnings: list[str] = []
+    for name, question in flow.questions.items():
+        spec = question.spec
+        where = flow.where_question(name)
+        if spec.type in NO_SCREEN:
+            continue
+        if spec.type not in KEYPAD_TYPES:
+            problems.append(f"{where}.type: a {spec.type} cannot be answered on a call")
+        if spec.type == "text" and (spec.pattern or spec.min_length or spec.max_length):
+            warnings.append(
+                f"{where}: on a call a text answer is a recording: "
+                "`pattern`, `min_length` and `max_length` are not checked there"
+            )
+        audio = getattr(spec, "audio", None)
+        missing = _missing(spec.label, languages, audio)
+        if missing:
+            problems.append(
+                f"{where}.label: nothing to say in {', '.join(missing)} "
+                "(give the text or an `audio` recording)"
+            )
+        for index, choice in enumerate(spec.choices or []):
+            missing = _missing(choice.label, languages)
+            if missing:
+                problems.append(
+                    f"{where}.choices[{index}].label: nothing to say in {', '.join(missing)}"
+                )
+    return problems, warnings
