@@ -8,8 +8,8 @@ conversation's id for the session store, the hop number and the pages of the las
 prompt, so MORE shows the next page of a long list without running anything. Keywords
 (STOP, HELP, JOIN) are read before this module sees a message (`app.sms.incoming`).
 
-Replies the channel decodes: a choice by its number ("2") or its label ("yes"), several
-numbers ("2,3"), MORE / ZAIDI (next page of choices), BACK / RUDI (previous question).
+Replies the channel decodes: a choice by its number ("2") or its label ("Female"), yes /
+no (ndiyo / hapana) on a two-way question, several numbers ("2,3"), MORE / ZAIDI (next page of choices), BACK / RUDI (previous question).
 """
 
 import copy
@@ -35,12 +35,17 @@ MORE_WORDS = frozenset({"MORE", "ZAIDI"})
 BACK_WORDS = frozenset({"BACK", "RUDI"})
 # What a page with more choices after it ends with, per language.
 MORE_LINE = {"en": "Reply MORE for more choices.", "sw": "Jibu ZAIDI kwa chaguo zaidi."}
+YES_NO = {"yes": 0, "y": 0, "ndiyo": 0, "ndio": 0, "no": 1, "n": 1, "hapana": 1}
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def init_app(app: Flask) -> None:
-    """Serve SMS conversations through the incoming-SMS hook."""
+    """Serve SMS conversations through the incoming-SMS hook; check SMS-offered
+    definitions in `flask menus validate`."""
+    from app.sms.checks import check_channels
+
     app.extensions["sms_conversations"] = reply
+    app.extensions.setdefault("channel_checks", {})["sms"] = check_channels
 
 
 def _key(msisdn: str, short_code: str) -> str:
@@ -120,6 +125,9 @@ def decode(text: str, last: Prompt) -> tuple[str, Nav | None]:
     for choice in last.choices:
         if choice.label.casefold() == folded:
             return choice.key, None
+    if len(last.choices) == 2 and folded in YES_NO:
+        # A two-way question ("I agree" / "No, thanks"): yes is the first, no the second.
+        return last.choices[YES_NO[folded]].key, None
     return stripped, None
 
 
