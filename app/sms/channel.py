@@ -9,7 +9,8 @@ prompt, so MORE shows the next page of a long list without running anything. Key
 (STOP, HELP, JOIN) are read before this module sees a message (`app.sms.incoming`).
 
 Replies the channel decodes: a choice by its number ("2") or its label ("Female"), yes /
-no (ndiyo / hapana) on a two-way question, several numbers ("2,3"), MORE / ZAIDI (next page of choices), BACK / RUDI (previous question).
+no (ndiyo / hapana) on a two-way question, several numbers ("2,3"), MORE / ZAIDI (next
+page of choices), BACK / RUDI (previous question).
 """
 
 import copy
