@@ -198,6 +198,22 @@ class Config:
         # JOIN adds a subscription to this product (billed like an imported one); "" only
         # takes back an opt-out.
         self.SMS_JOIN_PRODUCT = env("SMS_JOIN_PRODUCT", "premium")
+        # JOIN also starts the conversation offered on this SMS keyword (e.g. REGISTER for
+        # farmer registration); "" starts none.
+        self.SMS_JOIN_STARTS = env("SMS_JOIN_STARTS", "")
+        # SMS conversations (definitions offered on SMS): an open one is forgotten after
+        # this long without a reply; a question longer than SMS_CONVERSATION_MAX_CHARS
+        # (2 GSM segments) sends its choices a page at a time (MORE).
+        self.SMS_CONVERSATION_TTL_SECONDS = _int("SMS_CONVERSATION_TTL_SECONDS", 24 * 3600)
+        self.SMS_CONVERSATION_MAX_CHARS = _int("SMS_CONVERSATION_MAX_CHARS", 306)
+        # The daily statistics email (campaigns, messages, delivery rate, busiest hour):
+        # when (crontab, UTC) and to whom (comma-separated addresses; none: not sent).
+        self.STATS_EMAIL_SCHEDULE = env("STATS_EMAIL_SCHEDULE", "0 7 * * *")
+        self.STATS_EMAIL_RECIPIENTS = [
+            address.strip()
+            for address in env("STATS_EMAIL_RECIPIENTS", "").split(",")
+            if address.strip()
+        ]
         # Periodic jobs, as crontab lines in UTC ("minute hour day month weekday").
         self.FORECAST_SMS_SCHEDULE = env("FORECAST_SMS_SCHEDULE", "0 4 * * *")
         self.TIPS_SMS_SCHEDULE = env("TIPS_SMS_SCHEDULE", "0 5 * * 1")

@@ -48,6 +48,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.extensions import db
     from app.hotline.views import bp as hotline_bp
     from app.settings import require_settings
+    from app.sms import channel as sms_channel
     from app.sms.views import bp as sms_bp
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
@@ -76,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(callcentre_bp)
     console.init_app(app)
     app.register_blueprint(sms_bp)
+    sms_channel.init_app(app)
     api.init_app(app)
     voice.init_app(app)
     cli.init_app(app)

@@ -62,6 +62,7 @@ def _matches(schedule: crontab, moment: datetime) -> bool:
 
 def jobs() -> dict[str, tuple[str, Callable[[], object]]]:
     """Periodic jobs: name -> (crontab line, the task that does it)."""
+    from app.campaigns.report import send_daily_statistics
     from app.imports.tasks import purge_imports
     from app.subscriptions.tasks import send_forecasts, send_tips
 
@@ -70,6 +71,7 @@ def jobs() -> dict[str, tuple[str, Callable[[], object]]]:
         "forecasts": (config["FORECAST_SMS_SCHEDULE"], send_forecasts),
         "tips": (config["TIPS_SMS_SCHEDULE"], send_tips),
         "imports-purge": ("30 2 * * *", purge_imports),
+        "daily-stats": (config["STATS_EMAIL_SCHEDULE"], send_daily_statistics),
     }
 
 

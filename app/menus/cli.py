@@ -43,12 +43,17 @@ def check_files(files: list[Path]) -> int:
         how many definitions compiled.
     """
     flows, problems, warnings = current_app.extensions["menus"].compile(files)
+    # Channels add their own checks (e.g. SMS keywords): `channel_checks` maps a name to
+    # a callable (flows, config) -> (problems, warnings), both `file:line: field: message`.
+    for check in current_app.extensions.get("channel_checks", {}).values():
+        found, warned = check(flows, current_app.config)
+        problems, warnings = [*problems, *found], [*warnings, *warned]
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        files_with = len({problem.path for problem in problems})
+        files_with = len({getattr(p, "path", str(p).split(":")[0]) for p in problems})
         plural = "s" if len(problems) > 1 else ""
         click.echo(f"{len(problems)} problem{plural} in {files_with} file(s)", err=True)
         raise SystemExit(1)

@@ -157,7 +157,11 @@ def _handle(message: IncomingSms, now: datetime) -> tuple[str, str | None]:
         if new and customer is not None:  # a first message says which language they speak
             customer.language = keyword.language
         message.customer_id = customer.id if customer else None
-        return keyword.action, keywords.reply(keyword.action, keyword.language, config)
+        said = keywords.reply(keyword.action, keyword.language, config)
+        if keyword.action == "join" and config["SMS_JOIN_STARTS"]:
+            first = conversation_reply(message, start=config["SMS_JOIN_STARTS"])
+            said = f"{said}\n{first}" if first else said
+        return keyword.action, said
     language = customer.language if customer else None
     message.language = language
     answer = conversation_reply(message)
@@ -166,22 +170,27 @@ def _handle(message: IncomingSms, now: datetime) -> tuple[str, str | None]:
     return "unknown", keywords.reply("unknown", language, config)
 
 
-def conversation_reply(message: IncomingSms) -> str | None:
-    """Give text that is no keyword to the sender's open SMS conversation, if any.
+def conversation_reply(message: IncomingSms, start: str | None = None) -> str | None:
+    """Give text that is no keyword to the sender's SMS conversation, if any.
 
-    The one hook for SMS conversations: the session engine, once it serves the SMS
-    channel, registers a callable in `app.extensions["sms_conversations"]` taking the
-    `IncomingSms` row and returning the next question (or None when the sender has no
-    conversation open). Until then there is none, and the sender gets the help reply.
+    The one hook for SMS conversations: `app.extensions["sms_conversations"]` (the SMS
+    channel, `app.sms.channel.reply`) takes the `IncomingSms` row and returns the next
+    question, or None when the text starts no conversation and none is open.
+
+    Args:
+        start: an SMS keyword offered by a definition: start that conversation now,
+            whatever the text (JOIN's registration, SMS_JOIN_STARTS).
     """
     handler = current_app.extensions.get("sms_conversations")
-    return handler(message) if handler is not None else None
+    if handler is None:
+        return None
+    return handler(message, start=start) if start else handler(message)
 
 
 def _join(message: IncomingSms, keyword: keywords.Keyword, now: datetime) -> Customer:
     """JOIN: the sender hears from us again and, when SMS_JOIN_PRODUCT is set, gets a
-    subscription billed like an imported one (the tick bills it). Registration by SMS
-    will start here once the session engine serves SMS conversations."""
+    subscription billed like an imported one (the tick bills it). With SMS_JOIN_STARTS
+    set, `_handle` then starts that SMS conversation (registration)."""
     customer = customers.find(message.msisdn) or customers.store_fields(message.msisdn, {})
     db.session.flush()
     optout.opt_in(message.msisdn)
@@ -218,7 +227,11 @@ def _county_id(customer: Customer) -> int | None:
 
 
 def _stop(message: IncomingSms, _keyword: keywords.Keyword, now: datetime) -> Customer:
-    """STOP: out of every campaign and bulletin at once, recorded with time and source."""
+    """STOP: out of every campaign and bulletin at once, recorded with time and source;
+    an open SMS conversation ends."""
+    from app.sms.channel import close
+
+    close(message.msisdn, message.short_code)
     return optout.opt_out(message.msisdn, "sms", at=now)
 
 
