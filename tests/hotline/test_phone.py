@@ -220,3 +220,17 @@ def test_an_unknown_number_hears_a_polite_message_and_is_logged_masked(
 def test_the_twilio_voicemail_document_parses(app, call_at, shifts):
     phone = call_at("twilio", "2026-11-30T23:00:00+03:00")
     assert ET.tostring(phone.xml).startswith(b"<Response>")
+
+
+@pytest.mark.parametrize("gateway", GATEWAYS)
+def test_callmock_nobody_answers_then_a_voicemail(app, shifts, clock, gateway):
+    clock("2026-11-30T18:00:00+03:00")
+    args = ["callmock", "--to", NAIROBI_LINE, "--from", CALLER, "--gateway", gateway]
+    result = app.test_cli_runner().invoke(args=[*args, "--digits", "- hello"])
+    assert result.exit_code == 0, result.output
+    assert f"[dials {AMINA},{BRIAN}" in result.output
+    assert "Please leave a message." in result.output
+    assert "Thank you, we have your message. Goodbye." in result.output
+    with app.app_context():
+        [voicemail] = db.session.scalars(select(Voicemail)).all()
+        assert voicemail.recording_url.startswith("https://recordings.example/")
