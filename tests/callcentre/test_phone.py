@@ -2,6 +2,8 @@
 Twilio: callers queue with hold music, agents take the longest-waiting caller, the
 gateways' callbacks keep the queue in SQL, and `GET /callcentre/status` shows it."""
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from sqlalchemy import select
 
@@ -156,3 +158,17 @@ def test_twilio_queue_callbacks_are_signed(app, centre):
     form = {"CallSid": "CA1", "DequeingCallSid": "CA2", "From": UNKNOWN, "To": QUEUE_NUMBER}
     response = post_twilio(app.test_client(), "/voice/twilio/queue/dequeued", form, None)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("gateway", ["africastalking", "twilio"])
+def test_repeated_first_webhooks_queue_and_dequeue_once(app, centre, gateway):
+    callers = [calling(app, gateway, msisdn) for msisdn in ACTIVE_CALLERS[:2]]
+    callers[0].call()  # the gateway retries the first webhook
+    agent = calling(app, gateway, AGENT_1, DEQUEUE_NUMBER)
+    first = ET.tostring(agent.xml)
+    agent.call()
+    assert ET.tostring(agent.xml) == first
+    assert outcomes(app) == [
+        (ACTIVE_CALLERS[0], "answered", AGENT_1),
+        (ACTIVE_CALLERS[1], "waiting", None),
+    ]
