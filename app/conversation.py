@@ -8,7 +8,7 @@ Nothing here knows a gateway's wire format; nothing below the channel knows a YA
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 
@@ -144,6 +144,40 @@ class Connect:
     numbers: tuple[str, ...]
     ringback_url: str | None = None
     caller_id: str | None = None
+    sequential: bool = False
+    timeout_seconds: int | None = None
+    voicemail: "Voicemail | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class Voicemail:
+    """Record a message for a hotline group (voice only): after `Prompt.text`, or, on a
+    `Connect`, when nobody answers, after `greeting`.
+
+    Attributes:
+        group_id: the volunteer group the message is for.
+        greeting: what the caller hears before the beep when nobody answered a `Connect`.
+    """
+
+    group_id: int
+    greeting: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """Wait in a gateway's call queue, or take its longest-waiting caller (voice only).
+
+    Attributes:
+        name: the queue's name at the gateway.
+        number: the number its callers dialled (AT `Dequeue phoneNumber`).
+        hold_music_url: what waiting callers hear.
+        take: False to wait in the queue (enqueue), True to take a caller (dequeue).
+    """
+
+    name: str
+    number: str = ""
+    hold_music_url: str = ""
+    take: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +196,8 @@ class Prompt:
         language: the language code `text` and the labels are in.
         end: True when the conversation ends after this prompt.
         connect: put the caller through to these numbers after `text` (voice).
+        voicemail: record a message after `text` (voice).
+        queue: wait in, or take from, a call queue after `text` (voice).
     """
 
     text: str
@@ -174,6 +210,8 @@ class Prompt:
     language: str = "en"
     end: bool = False
     connect: Connect | None = None
+    voicemail: Voicemail | None = None
+    queue: Queue | None = None
 
     @property
     def audio_url(self) -> str | None:
@@ -194,17 +232,17 @@ class Prompt:
             "end": self.end,
         }
         if self.connect is not None:
-            data["connect"] = {
-                "numbers": list(self.connect.numbers),
-                "ringback_url": self.connect.ringback_url,
-                "caller_id": self.connect.caller_id,
-            }
+            data["connect"] = connect_data(self.connect)
+        if self.voicemail is not None:
+            data["voicemail"] = asdict(self.voicemail)
+        if self.queue is not None:
+            data["queue"] = asdict(self.queue)
         return data
 
     @classmethod
     def from_data(cls, data: Mapping) -> "Prompt":
         """The Prompt `to_data` described."""
-        connect = data.get("connect")
+        connect, voicemail, queue = data.get("connect"), data.get("voicemail"), data.get("queue")
         return cls(
             text=data["text"],
             choices=tuple(Choice(key, label) for key, label in data.get("choices", ())),
@@ -215,9 +253,29 @@ class Prompt:
             audio=dict(data.get("audio", {})),
             language=data.get("language", "en"),
             end=bool(data.get("end", False)),
-            connect=Connect(
-                tuple(connect["numbers"]), connect.get("ringback_url"), connect.get("caller_id")
-            )
-            if connect
-            else None,
+            connect=connect_from(connect) if connect else None,
+            voicemail=Voicemail(**voicemail) if voicemail else None,
+            queue=Queue(**queue) if queue else None,
         )
+
+
+def connect_data(connect: Connect) -> dict:
+    """A Connect as plain data (JSON-safe)."""
+    data = asdict(connect)
+    data["numbers"] = list(connect.numbers)
+    if connect.voicemail is None:
+        del data["voicemail"]
+    return data
+
+
+def connect_from(data: Mapping) -> Connect:
+    """The Connect `connect_data` described."""
+    voicemail = data.get("voicemail")
+    return Connect(
+        numbers=tuple(data["numbers"]),
+        ringback_url=data.get("ringback_url"),
+        caller_id=data.get("caller_id"),
+        sequential=bool(data.get("sequential", False)),
+        timeout_seconds=data.get("timeout_seconds"),
+        voicemail=Voicemail(**voicemail) if voicemail else None,
+    )

@@ -46,13 +46,15 @@ class Prompt:
 def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
     """The prompt as the channel seam carries it (`app.conversation.Prompt`): navigation
     as data (a screen with a back/home footer offers back and home), a `connect` the
-    interrogator put in `meta`, the audio per language."""
+    interrogator or director put in `meta` (also a `voicemail` or a call
+    `queue`), the audio per language."""
     from app import conversation
 
     navigation = {conversation.Nav.REPEAT}
     if prompt.footer:
         navigation |= {conversation.Nav.BACK, conversation.Nav.HOME}
     connect = prompt.meta.get("connect")
+    voicemail, queue = prompt.meta.get("voicemail"), prompt.meta.get("queue")
     return conversation.Prompt(
         text=prompt.text,
         choices=tuple(conversation.Choice(c.key, c.label) for c in prompt.choices),
@@ -62,9 +64,7 @@ def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
         audio={prompt.language: prompt.audio_url} if prompt.audio_url else {},
         language=prompt.language,
         end=prompt.end,
-        connect=conversation.Connect(
-            tuple(connect["numbers"]), connect.get("ringback_url"), connect.get("caller_id")
-        )
-        if connect
-        else None,
+        connect=conversation.connect_from(connect) if connect else None,
+        voicemail=conversation.Voicemail(**voicemail) if voicemail else None,
+        queue=conversation.Queue(**queue) if queue else None,
     )

@@ -12,6 +12,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The /voice blueprint and the `calls` / `callmock` commands."""
+    from app.voice import callbacks  # noqa: F401 - its routes join the voice blueprint
     from app.voice.callmock import callmock_command
     from app.voice.calls import calls_cli
     from app.voice.views import bp

@@ -39,6 +39,7 @@ class MockCall:
     call_id: str = field(default_factory=lambda: f"CA{uuid.uuid4().hex}")
     said: list[str] = field(default_factory=list)
     hops: int = 0
+    on_line: bool = False  # waiting in a queue, or talking with a queued caller
 
     def form(self, digits: str | None = None, recording: str | None = None) -> dict:
         """The fields every callback of this call carries, plus the caller's input."""
@@ -93,6 +94,9 @@ def run(call: MockCall, first_url: str, status_url: str | None) -> list[str]:
         if status != 200:
             raise click.ClickException(f"HTTP {status} from {url}: {body[:200]}")
         url, form = _play(call, ET.fromstring(body))
+    if call.on_line:
+        click.echo(f"  (still on the line: call id {call.call_id})")
+        return call.said
     _hang_up(call, first_url, status_url)
     return call.said
 
@@ -122,10 +126,31 @@ def _play(call: MockCall, response: ET.Element) -> tuple[str | None, dict]:
                 return url, call.form(recording=recording)
         elif tag == "Redirect":
             return (verb.text or "").strip(), call.form()
+        elif tag == "Dial" and verb.find("Queue") is not None:
+            _say(call, f"[takes the longest-waiting caller of queue {verb.find('Queue').text}]")
+            call.on_line = True
+            return None, {}
         elif tag == "Dial":
             numbers = verb.get("phoneNumbers") or ",".join(n.text or "" for n in verb)
             tone = verb.get("ringbackTone")
             _say(call, f"[dials {numbers}{f' with ringback {tone}' if tone else ''}]")
+            fallback = verb.get("action") or verb is not response[-1]
+            if not fallback or call.keys("1 if someone answers") is not None:
+                return None, {}
+            if verb.get("action"):  # Twilio asks what to do next; AT runs the next verbs
+                return verb.get("action"), {**call.form(), "DialCallStatus": "no-answer"}
+        elif tag == "Enqueue":
+            name = verb.get("name") or verb.text
+            music = verb.get("holdMusic")
+            if verb.get("waitUrl"):
+                _, hold = call.post(verb.get("waitUrl"), call.form(), True)
+                music = " ".join(p.text or "" for p in ET.fromstring(hold).iter("Play"))
+            _say(call, f"[waits in queue {name}, hearing {music or 'silence'}]")
+            call.on_line = True
+            return None, {}
+        elif tag == "Dequeue":
+            _say(call, f"[takes the longest-waiting caller of {verb.get('phoneNumber')}]")
+            call.on_line = True
             return None, {}
         elif tag in ("Hangup", "Reject"):
             break
@@ -213,7 +238,7 @@ def _webhooks(gateway: str) -> tuple[str, str | None]:
 
 
 @click.command("callmock")
-@click.option("--to", "to", required=True, help="The number called (ours), e.g. +254711082003.")
+@click.option("--to", "to", help="The number called (ours), e.g. +254711082003.")
 @click.option("--from", "msisdn", default="+254711000001", show_default=True, help="Caller.")
 @click.option(
     "--gateway",
@@ -221,6 +246,16 @@ def _webhooks(gateway: str) -> tuple[str, str | None]:
     default="africastalking",
     show_default=True,
 )
+@click.option(
+    "--action",
+    type=click.Choice(["call", "hang", "dequeue", "dequeue_ok"]),
+    default="call",
+    show_default=True,
+    help="call; hang up call --call-id; dequeue: an agent calls the dequeue number; "
+    "dequeue_ok: the gateway confirms caller --call-id went to agent call --agent-call-id.",
+)
+@click.option("--call-id", help="hang, dequeue_ok: the call (as `call` printed it).")
+@click.option("--agent-call-id", help="dequeue_ok: the agent's call.")
 @click.option("--url", help="A running server's base URL, e.g. http://127.0.0.1:5000.")
 @click.option("--outbound", is_flag=True, help="An outbound call we placed, now answered.")
 @click.option(
@@ -228,10 +263,22 @@ def _webhooks(gateway: str) -> tuple[str, str | None]:
 )
 @with_appcontext
 def callmock_command(
-    to: str, msisdn: str, gateway: str, url: str | None, outbound: bool, digits: tuple[str, ...]
+    to: str | None,
+    msisdn: str,
+    gateway: str,
+    action: str,
+    call_id: str | None,
+    agent_call_id: str | None,
+    url: str | None,
+    outbound: bool,
+    digits: tuple[str, ...],
 ) -> None:
-    """Call NUMBER as a phone would, hearing each prompt and pressing keys."""
+    """Call NUMBER as a phone would, hearing each prompt and pressing keys; or, for the
+    call centre, hang up a call, dequeue as an agent, or confirm a dequeue."""
     region = current_app.config["DEFAULT_COUNTRY"]
+    to = to or (_dequeue_number() if action == "dequeue" else None)
+    if not to:
+        raise click.UsageError("--to is required")
     try:
         msisdn, to = to_e164(msisdn, region), to_e164(to, region)
     except InvalidPhoneNumber as err:
@@ -240,5 +287,38 @@ def callmock_command(
     call = MockCall(gateway, msisdn, to, outbound, post, _script(digits))
     if gateway == "africastalking":
         call.call_id = f"ATVId_{uuid.uuid4().hex}"
+    if action in ("hang", "dequeue_ok"):
+        if not call_id or (action == "dequeue_ok" and not agent_call_id):
+            raise click.UsageError(
+                f"{action} needs --call-id"
+                + (" and --agent-call-id" if action == "dequeue_ok" else "")
+            )
+        call.call_id, call.hops = call_id, 1
+        if action == "hang":
+            _hang_up(call, *_webhooks(gateway))
+        else:
+            _confirm_dequeue(call, agent_call_id or "")
+        return
     click.echo(f"calling {to} from {msisdn} via {gateway}")
     run(call, *_webhooks(gateway))
+
+
+def _dequeue_number() -> str | None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import CallQueue
+
+    return db.session.scalar(select(CallQueue.dequeue_number).order_by(CallQueue.id).limit(1))
+
+
+def _confirm_dequeue(call: MockCall, agent_call_id: str) -> None:
+    """The gateway's dequeue confirmation on the waiting caller's call: AT's callback with
+    `dequeuedToSessionId`, Twilio's `<Queue url>` with `DequeingCallSid`."""
+    if call.gateway == "twilio":
+        form = {**call.form(), "QueueSid": "QU" + "0" * 32, "DequeingCallSid": agent_call_id}
+        status, _ = call.post("/voice/twilio/queue/dequeued", form, True)
+    else:
+        form = {**call.form(), "dequeuedToSessionId": agent_call_id}
+        status, _ = call.post(_webhooks(call.gateway)[0], form, True)
+    click.echo(f"  dequeue confirmed: HTTP {status}")

@@ -16,6 +16,7 @@ import redis
 from flask import current_app
 
 from app.conversation import Channel, Inbound, Nav, Prompt
+from app.directors import Caller
 from app.errors import RateLimitedError, SessionBusyError, SessionConflictError
 from app.extensions import db, redis_client
 from app.phones import mask
@@ -47,8 +48,18 @@ def _key(event: CallEvent) -> str:
 
 
 def _load(event: CallEvent) -> dict | None:
-    raw = redis_client(current_app).get(_key(event))
+    return _stored(event.gateway, event.call_id)
+
+
+def _stored(gateway: str, call_id: str) -> dict | None:
+    raw = redis_client(current_app).get(f"sauti:voice:{gateway}:{call_id}")
     return json.loads(raw) if raw else None
+
+
+def last_prompt(gateway: str, call_id: str) -> Prompt | None:
+    """The last prompt this call was answered with, while the call's state lives."""
+    state = _stored(gateway, call_id)
+    return Prompt.from_data(state["prompt"]) if state else None
 
 
 def _save(event: CallEvent, state: dict) -> None:
@@ -101,7 +112,8 @@ def _next_prompt(event: CallEvent, state: dict | None, last: Prompt | None) -> P
     from app.sessions.manager import SessionManager  # the core; imported on first use
 
     hop = state["hop"] if state else 0
-    if last is None and not _definition(event):
+    if last is None and not _definition(event) and not _service(event):
+        log.warning("call to unknown number %s from %s", mask(event.our_number), mask(event.msisdn))
         calls.record(event)
         db.session.commit()
         return Prompt(phrase("en", "unknown_number"), end=True)
@@ -122,7 +134,7 @@ def _next_prompt(event: CallEvent, state: dict | None, last: Prompt | None) -> P
     else:  # a hop that could not run: what the core said, then goodbye
         prompt = Prompt(screen.text, language=last.language if last else "en", end=True)
     if last is None:
-        calls.record(event, _definition(event))
+        calls.record(event, _definition(event) or _service(event))
         db.session.commit()
     return prompt
 
@@ -141,6 +153,18 @@ def _inbound(event: CallEvent, hop: int, answer: str | None, nav: Nav | None) ->
         navigate=nav,
         extras={"direction": event.direction},
     )
+
+
+def _service(event: CallEvent) -> str:
+    """The director that answers calls to our number without a definition (a hotline,
+    a call queue), or ""."""
+    directors = current_app.extensions["directors"]
+    inbound = _inbound(event, 0, None, None)
+    caller = Caller(event.msisdn, None)
+    for director in directors.by_key.values():
+        if not director.runs_definitions and director.bid(inbound, caller).score > 0:
+            return director.key
+    return ""
 
 
 def _definition(event: CallEvent) -> str:

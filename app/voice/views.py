@@ -13,6 +13,7 @@ Twilio requests are verified (403 before anything runs); AT signs nothing, so it
 holds the secret token (404 otherwise).
 """
 
+import functools
 import hmac
 import logging
 
@@ -24,9 +25,11 @@ from app.voice import calls
 from app.voice.at_xml import render_at_xml, render_goodbye_at_xml
 from app.voice.gateways import africastalking, twilio
 from app.voice.hop import VoiceGateway, answer_call
+from app.voice.queues import at_dequeue_confirmed, call_over
 from app.voice.ringback import ringback_wav
 from app.voice.settings import public_url
 from app.voice.twiml import render_goodbye_twiml, render_twiml
+from app.voice.urls import at_urls, twilio_urls
 from app.voice.verify import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -57,14 +60,16 @@ def _twilio_gateway() -> VoiceGateway:
     def answer_url(hop: int) -> str:
         return public_url(current_app, f"/voice/twilio/answer?hop={hop}")
 
-    return VoiceGateway(twilio.NAME, render_twiml, render_goodbye_twiml, answer_url)
+    render = functools.partial(render_twiml, urls=twilio_urls())
+    return VoiceGateway(twilio.NAME, render, render_goodbye_twiml, answer_url)
 
 
 def _at_gateway(token: str) -> VoiceGateway:
     def answer_url(hop: int) -> str:
         return public_url(current_app, f"/voice/africastalking/{token}/digits?hop={hop}")
 
-    return VoiceGateway(africastalking.NAME, render_at_xml, render_goodbye_at_xml, answer_url)
+    render = functools.partial(render_at_xml, urls=at_urls(token))
+    return VoiceGateway(africastalking.NAME, render, render_goodbye_at_xml, answer_url)
 
 
 @bp.post("/twilio")
@@ -76,6 +81,7 @@ def twilio_call() -> Response:
     if event.final:
         calls.record(event)
         db.session.commit()
+        call_over(event)
         return _xml(render_goodbye_twiml("en", "no_input"))
     return _xml(answer_call(event, _twilio_gateway(), None))
 
@@ -90,16 +96,23 @@ def twilio_answer() -> Response:
 @bp.post("/twilio/status")
 @twilio_signed
 def twilio_status() -> tuple[str, int]:
-    """Twilio status callback: record the call's progress or how it ended (idempotent)."""
-    calls.record(twilio.parse(request.form))
+    """Twilio status callback: record the call's progress or how it ended, and end its
+    place in a call queue (idempotent)."""
+    event = twilio.parse(request.form)
+    calls.record(event)
     db.session.commit()
+    call_over(event)
     return "", 204
 
 
 def at_final() -> Response:
-    """AT's final request of a call (`isActive=0`): record how it ended, answer empty."""
-    calls.record(africastalking.parse(request.form))
+    """AT's final request of a call (`isActive=0`): record how it ended (and, for a call
+    queue, who was connected to whom, and that the wait or the call is over), answer empty."""
+    event = africastalking.parse(request.form)
+    calls.record(event)
     db.session.commit()
+    at_dequeue_confirmed(event, request.form)
+    call_over(event)
     return Response("", mimetype="text/plain")
 
 
@@ -111,7 +124,10 @@ def africastalking_call(token: str) -> Response:
         abort(404)
     if request.form.get("isActive", "1") == "0":
         return at_final()
-    return _xml(answer_call(africastalking.parse(request.form), _at_gateway(token), None))
+    event = africastalking.parse(request.form)
+    if at_dequeue_confirmed(event, request.form):  # iShamba's "dequeue confirmation"
+        return Response("", mimetype="text/plain")
+    return _xml(answer_call(event, _at_gateway(token), None))
 
 
 @bp.post("/africastalking/<token>/digits")
