@@ -78,6 +78,8 @@ def browser_page(server):
         )
         page = context.new_page()
         page.set_default_timeout(15000)
+        # Assertions wait as long as actions: Mermaid takes seconds on a busy machine.
+        sync_api.expect.set_options(timeout=15000)
         page.requests, page.errors = [], []
         page.on("request", lambda request: page.requests.append(request.url))
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
