@@ -90,7 +90,16 @@ def home() -> object:
 def init_app(app: Flask) -> None:
     """Attach the console: its blueprint, logins, browser sessions on /console/ only, and
     the `flask users` commands."""
-    from app.console import auth, customers, editor, operations, results, simulator  # noqa: F401
+    from app.console import (  # noqa: F401
+        auth,
+        channels,
+        customers,
+        editor,
+        operations,
+        panels,
+        results,
+        simulator,
+    )
     from app.console.users import users_cli
     from app.models import users  # noqa: F401 - the console_users table
 

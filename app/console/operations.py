@@ -1,10 +1,10 @@
-"""Operations: what is moving now. Today that is the outbox (SMS, airtime, calls to
-place), callers' call requests, recent USSD sessions, and console accounts; each action
-calls the function the CLI calls.
+"""Operations: what is moving now: the outbox (SMS, airtime, calls to place), recent
+USSD sessions, the registered panels, and console accounts; each action calls the
+function the CLI calls.
 
-Other parts add their panel (calls and call-centre queues, hotline groups and shifts,
-campaigns, imports) with `register_panel`: a title, a template and a function giving the
-template's data.
+Panels (calls and call-centre queues, hotline groups and shifts, campaigns, imports: see
+`app.console.panels`) are added with `register_panel`: a title, a template and a function
+giving the template's data.
 """
 
 from collections.abc import Callable
@@ -18,7 +18,7 @@ from app.console import bp
 from app.console.security import PERMISSIONS, requires
 from app.console.users import UserError, create_user
 from app.extensions import db
-from app.models import Call, OutboxMessage, UssdSessionRecord
+from app.models import OutboxMessage, UssdSessionRecord
 from app.models.users import ROLES, ConsoleUser
 
 LATEST = 20
@@ -40,13 +40,8 @@ class Panel:
 
 
 PANELS: list[Panel] = []
-# What the page will show once the part that owns it registers a panel.
-NOT_YET = [
-    "calls and call-centre queues",
-    "hotline groups, volunteers and shifts",
-    "campaigns",
-    "imports",
-]
+# What the page names as not installed until a panel with that title is registered.
+NOT_YET: list[str] = []
 
 
 def register_panel(panel: Panel) -> None:
@@ -73,14 +68,13 @@ def _latest(model: Any) -> list[Any]:
 @bp.get("/operations")
 @requires(*PERMISSIONS["operations"])
 def operations() -> str:
-    """Outbox, voice calls, USSD sessions, the registered panels and (admins) accounts."""
+    """Outbox, USSD sessions, the registered panels and (admins) accounts."""
     panels = [(panel, panel.load()) for panel in PANELS]
     claimed = {panel.title.lower() for panel in PANELS}
     return render_template(
         "console/operations.html",
         title="Operations",
         outbox=_outbox(),
-        calls=_latest(Call),
         sessions=_latest(UssdSessionRecord),
         panels=panels,
         not_yet=[name for name in NOT_YET if name not in claimed],

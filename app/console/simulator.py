@@ -24,9 +24,8 @@ from app.ussd.transcript import Transcript
 
 WALK_TTL_SECONDS = 3600
 MORE_KEY, BACK_KEY = "98", "0"
-# Channels the simulator can play; voice and SMS appear when their webhooks are installed.
-CHANNELS = {"ussd": "USSD"}
-PLANNED_CHANNELS = {"voice": "Voice", "sms": "SMS"}
+# Channels the simulator can play (`?mode=`).
+CHANNELS = {"ussd": "USSD", "voice": "Voice", "sms": "SMS"}
 
 
 def _key(walk_id: str) -> str:
@@ -65,16 +64,26 @@ def service_codes() -> list[tuple[str, str]]:
 
 @bp.get("/simulator")
 def simulator() -> str:
-    """The simulator page: the dial form and an idle phone."""
+    """The simulator page in one mode (USSD, voice or SMS): its form and an idle phone."""
+    from app.console.channels import SHORT_CODE, voice_gateways, voice_numbers
+
+    mode = request.args.get("mode", "ussd")
+    if mode not in CHANNELS:
+        abort(404)
     return render_template(
         "console/simulator.html",
         title="Phone simulator",
+        mode=mode,
         dialects=DIALECTS,
         networks=networks(),
         codes=service_codes(),
         channels=CHANNELS,
-        planned=PLANNED_CHANNELS,
+        voice_numbers=voice_numbers(),
+        voice_gateways=voice_gateways(),
+        short_code=SHORT_CODE,
         walk=None,
+        thread=None,
+        heard=[],
     )
 
 

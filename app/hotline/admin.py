@@ -176,3 +176,16 @@ def add_shift(
     db.session.add(shift)
     db.session.flush()
     return shift
+
+
+def remove_shift(shift_id: int) -> Shift:
+    """Remove one shift by id (not committed); returns it.
+
+    Raises:
+        InputError: no such shift.
+    """
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        raise InputError(f"shift: no shift {shift_id} (see `flask hotline shift list`)")
+    db.session.delete(shift)
+    return shift

@@ -166,11 +166,8 @@ def list_shifts(group_ref: str | None, volunteer_ref: str | None) -> None:
 @click.argument("shift_id", type=int)
 def remove_shift(shift_id: int) -> None:
     """Remove one shift by id."""
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        raise InputError(f"shift: no shift {shift_id} (see `flask hotline shift list`)")
+    shift = admin.remove_shift(shift_id)
     line = _shift_line(shift)
-    db.session.delete(shift)
     db.session.commit()
     click.echo(f"removed shift {shift_id}: {line}")
 

@@ -4,7 +4,8 @@
 One server for the module (a thread serving the app on a free port, SQLite and fakeredis
 as in the other tests); the tests run in order as a user would: log in, dial and deposit,
 break a definition and see the error at its line, publish a fix, open a survey's funnel,
-download a CSV. Every page is screenshotted into `CONSOLE_SCREENSHOTS` (default
+download a CSV, walk a call and an SMS exchange in the simulator, see a queue and pause a
+campaign. Every page is screenshotted into `CONSOLE_SCREENSHOTS` (default
 `test-artifacts/console/`), and no page may request anything from outside the app or
 log a browser error (a Content-Security-Policy violation is one).
 """
@@ -12,14 +13,21 @@ log a browser error (a Content-Security-Policy violation is one).
 import os
 import shutil
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from app.callcentre import queue
+from app.callcentre.demo import QUEUE_NUMBER, seed_callcentre
 from app.console.users import create_user
 from app.extensions import db
-from app.seed import seed_demo, seed_locations
+from app.hotline.demo import seed_hotline
+from app.models import CallQueue
+from app.seed import demo_msisdn, seed_demo, seed_locations
+from app.seed_messaging import seed_campaign, seed_clients
 from tests.conftest import Handset, make_app
 from tests.console.conftest import CHEAP_HASHING, PASSWORD, SHIPPED_MENUS
 
@@ -47,6 +55,13 @@ def server(tmp_path_factory):
         db.create_all()
         seed_demo(app.config)
         seed_locations()
+        seed_hotline()
+        seed_callcentre(demo_msisdn)
+        queue_id = db.session.scalar(select(CallQueue.id).where(CallQueue.number == QUEUE_NUMBER))
+        waited = datetime.now(UTC) - timedelta(seconds=40)
+        queue.enqueue(queue_id, "+254711000005", "africastalking", "ATVId_browser", at=waited)
+        seed_clients()
+        seed_campaign()
         create_user("admin@example.org", PASSWORD, "admin")
     client = app.test_client()
     for n, consent in enumerate(("1", "1", "2", "1")):  # four respondents, one declines
@@ -212,6 +227,47 @@ def test_customers_and_operations_pages(server, browser_page):
     page.goto(f"{base}/console/operations")
     sync_api.expect(page.locator("#outbox")).to_contain_text("deposited")
     shot(page, "operations")
+
+
+def test_a_voice_walk_and_an_sms_exchange_in_the_simulator(server, browser_page):
+    base, app, _ = server
+    page = browser_page
+    page.goto(f"{base}/console/simulator")
+    page.click("#mode-voice")
+    page.fill("input[name=to]", "+254711082003")
+    page.select_option("select[name=gateway]", "africastalking")
+    page.click("#call")
+    sync_api.expect(page.locator("#voice-screen")).to_contain_text("Diet survey.")
+    page.click(".keypad .key[data-key='1']")
+    page.click("#press")
+    sync_api.expect(page.locator("#voice-screen")).to_contain_text("30 short questions")
+    shot(page, "simulator-voice")
+    page.click("#voice-hang-up")
+    sync_api.expect(page.locator("#call-ended")).to_be_visible()
+    page.goto(f"{base}/console/simulator?mode=sms")
+    page.fill("#sms-first", "JOIN")
+    page.click("#sms-send-first")
+    welcome = app.config["SMS_REPLIES"]["en"]["join"]
+    sync_api.expect(page.locator("#sms-thread")).to_contain_text(welcome)
+    page.fill("#sms-text", "HELP")
+    page.click("#sms-send")
+    sync_api.expect(page.locator("#sms-thread .sent")).to_have_count(2)
+    shot(page, "simulator-sms")
+
+
+def test_operations_shows_a_queue_and_pauses_a_campaign(server, browser_page):
+    base, _, _ = server
+    page = browser_page
+    page.goto(f"{base}/console/operations")
+    calls = page.locator("#panel-calls")
+    sync_api.expect(calls).to_contain_text("1 waiting")
+    sync_api.expect(calls).to_contain_text("+2547*****005")
+    sync_api.expect(calls).to_contain_text("In progress")
+    sync_api.expect(page.locator("#campaign-list")).to_contain_text("farmers")
+    sync_api.expect(page.locator("#hotline-shifts")).not_to_contain_text("No shifts.")
+    page.locator("#campaign-list button", has_text="Pause").first.click()
+    sync_api.expect(page.locator("#campaign-list .campaign-status").first).to_have_text("paused")
+    shot(page, "operations-live")
 
 
 def test_no_page_requested_anything_from_outside_the_app(server, browser_page):
