@@ -7,7 +7,7 @@ this process, so a session finishes on the version it started on after a file ch
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,9 @@ from app.models.base import insert_ignoring_duplicates
 from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
+
+# A channel's checks of a definition offered on it: (problems, warnings).
+ChannelCheck = Callable[[Flow], tuple[list[Problem], list[Problem]]]
 
 
 @dataclass
@@ -48,6 +51,8 @@ class MenuCatalog:
         directory: folder of `*.yaml` files.
         action_names / director_names: what `action`, `call` and `director` may name.
         screen_chars: the smallest configured USSD screen, in characters.
+        channel_checks: per channel, the checks a definition offered on it must pass
+            (`flow -> (problems, warnings)`); the USSD screen budget is always checked.
     """
 
     def __init__(
@@ -56,8 +61,10 @@ class MenuCatalog:
         action_names: set[str],
         director_names: set[str],
         screen_chars: int,
+        channel_checks: Mapping[str, ChannelCheck] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.channel_checks = dict(channel_checks or {})
         self.action_names, self.director_names = action_names, director_names
         self.screen_chars = screen_chars
         self.flows: dict[str, Flow] = {}
@@ -89,6 +96,11 @@ class MenuCatalog:
         lost = any(problem.message.startswith("no question ") for problem in errors)
         found, warnings = check_flow(flow, self.screen_chars, paths=not lost)
         problems += [problem for problem in found if problem not in problems]
+        for channel, check in self.channel_checks.items():
+            if flow.definition.addresses(channel):
+                found, more = check(flow)
+                problems += [problem for problem in found if problem not in problems]
+                warnings += more
         if any(problem.field == "(yaml)" for problem in problems):
             flow = None
         return Compiled(flow, sorted(set(problems)), sorted(set(warnings)))
@@ -283,12 +295,17 @@ def init_app(app: Flask) -> None:
     """
     from app.actions import actions
     from app.directors import directors
+    from app.voice.checks import check_voice
 
     actions.discover()
     directors.discover()
     sizes = [app.config["USSD_DEFAULT_SCREEN_CHARS"], *app.config["USSD_SCREEN_CHARS"].values()]
     catalog = MenuCatalog(
-        Path(app.config["MENUS_DIR"]), actions.names(), directors.names(), min(sizes)
+        Path(app.config["MENUS_DIR"]),
+        actions.names(),
+        directors.names(),
+        min(sizes),
+        channel_checks={"voice": check_voice},
     )
     for warning in catalog.load(strict=app.config.get("MENUS_REQUIRED", True)):
         log.info("warning: %s", warning)
