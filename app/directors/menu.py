@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from app.conversation import Nav
 from app.directors import Bid, Caller, Director, directors
+from app.i18n import message
 from app.interrogators import (
     Ask,
     EndSession,
@@ -15,7 +16,6 @@ from app.interrogators import (
     KeepAsking,
     interrogators,
 )
-from app.interrogators.messages import message
 from app.menus.completion import run_on_complete
 from app.menus.flow import Flow, Hop, Question
 from app.prompts import Prompt

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from app.errors import SautiError
-from app.interrogators.messages import message
+from app.i18n import message
 from app.menus.flow import Question
 from app.prompts import Choice, Prompt
 from app.registry import Registry

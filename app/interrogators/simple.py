@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.i18n import LANGUAGE_NAMES
 from app.interrogators import (
     Ask,
     EndSession,
@@ -11,7 +12,6 @@ from app.interrogators import (
     keyed,
     pick,
 )
-from app.interrogators.messages import LANGUAGE_NAMES
 from app.prompts import Choice
 
 

@@ -22,6 +22,7 @@ from app.menus.flow import Flow
 from app.menus.loader import Problem, parse_definition, parse_source, read_source, suggest
 from app.models import DefinitionVersion
 from app.models.base import insert_ignoring_duplicates
+from app.signals import definitions_changed
 from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
@@ -285,36 +286,41 @@ def _duplicate_ids(results: dict[Path, Compiled]) -> None:
                 result.problems.append(problem)
 
 
-def init_app(app: Flask) -> None:
+def init_app(
+    app: Flask,
+    director_names: set[str],
+    channel_checks: Mapping[str, ChannelCheck] | None = None,
+) -> None:
     """Load and check every definition.
 
     Start-up is strict (`MENUS_REQUIRED`, the default): an invalid definition stops it,
     listing every problem. The designer's commands (`flask menus`, `flask dial`) start
     anyway and serve the valid files. With hot reload (`MENUS_HOT_RELOAD`, on under
-    `make run` and `--debug`) a later broken edit keeps the file's last valid version.
+    `make run` and `--debug`) a later broken edit keeps the file's last valid version,
+    and `definitions_changed` is sent when new versions are installed.
+
+    Args:
+        director_names: what a definition's `director` may name.
+        channel_checks: per channel, the checks of a definition offered on it.
     """
     from app.actions import actions
-    from app.directors import directors
-    from app.voice.checks import check_voice
 
     actions.discover()
-    directors.discover()
     sizes = [app.config["USSD_DEFAULT_SCREEN_CHARS"], *app.config["USSD_SCREEN_CHARS"].values()]
     catalog = MenuCatalog(
         Path(app.config["MENUS_DIR"]),
         actions.names(),
-        directors.names(),
+        director_names,
         min(sizes),
-        channel_checks={"voice": check_voice},
+        channel_checks=channel_checks,
     )
     for warning in catalog.load(strict=app.config.get("MENUS_REQUIRED", True)):
         log.info("warning: %s", warning)
     app.extensions["menus"] = catalog
     hot_reload = app.config.get("MENUS_HOT_RELOAD")
     if app.debug if hot_reload is None else hot_reload:
-        from app.directors import build_directors
 
         @app.before_request
         def _reload_definitions() -> None:
             if catalog.reload_if_changed():
-                app.extensions["directors"] = build_directors(app)
+                definitions_changed.send(app)

@@ -14,7 +14,7 @@ from app import customers
 from app.conversation import InputKind
 from app.directors import Caller, DirectorSet
 from app.errors import NoDirectorError
-from app.interrogators.messages import message
+from app.i18n import message
 from app.phones import mask
 from app.prompts import Choice, Prompt, neutral
 from app.sessions.state import FLOW_FIELDS, InterrogationSession

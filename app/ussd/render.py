@@ -4,7 +4,7 @@ Only this module writes `CON ` and `END ` (Source: Africa's Talking USSD API, "H
 sessions": the body's first word is CON or END, then a space, then the menu).
 """
 
-from app.interrogators.messages import message
+from app.i18n import message
 from app.prompts import Prompt
 
 PREFIX_CHARS = 4  # "CON " / "END " count toward what the handset shows

@@ -1,5 +1,6 @@
-"""Built-in messages interrogators re-ask with, per language (a definition's own
-`constraint_message` / `required_message` wins over these)."""
+"""The message catalogue: every built-in text a caller reads or hears, per language (the
+interrogators' refusals, the engine's notices, the navigation words). A definition's own
+`constraint_message` / `required_message` wins over these."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
