@@ -46,6 +46,8 @@ def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
 class ChoiceInterrogator(Interrogator):
     """Pick one numbered option; the stored value is the option's `value`."""
 
+    floip_type = "select_one"
+
     def choices(self, ask: Ask) -> tuple[Choice, ...]:
         return as_choices(visible_options(ask))
 
@@ -84,6 +86,8 @@ class MultiChoiceInterrogator(Interrogator):
 
     The stored value is the list of chosen values in the order shown.
     """
+
+    floip_type = "select_many"
 
     def prompt(self, ask: Ask) -> Prompt:
         chosen = ask.scratch().get("chosen", [])

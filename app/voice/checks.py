@@ -1,11 +1,12 @@
 """Checks for a definition offered on voice: every question answerable from a keypad,
 and every prompt speakable (text-to-speech text or a recording) in every language."""
 
+from app.interrogators import interrogators
 from app.menus.flow import NO_SCREEN, Flow
 from app.menus.loader import Problem
 
 # Answered from a keypad, or (text) by a recording; multi_choice is asked one pick at a
-# time and location by its numbered list.
+# time and location by its numbered list. A plugin type says so with `keypad = True`.
 KEYPAD_TYPES = frozenset(
     {
         "choice",
@@ -50,7 +51,7 @@ def check_voice(flow: Flow) -> tuple[list[Problem], list[Problem]]:
         spec, loc = question.spec, question.loc
         if spec.type in NO_SCREEN:
             continue
-        if spec.type not in KEYPAD_TYPES:
+        if spec.type not in KEYPAD_TYPES and not interrogators.get(spec.type).keypad:
             message = f"a {spec.type} cannot be answered on a call"
             problems.append(flow.source.problem((*loc, "type"), message))
         if spec.type == "text" and (spec.pattern or spec.min_length or spec.max_length):
