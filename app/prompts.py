@@ -1,11 +1,9 @@
 """The channel-neutral Prompt: what to say next, before any renderer sees it."""
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from app import conversation
-    from app.conversation import InputKind
+from app import conversation
+from app.conversation import Connect, InputKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +20,8 @@ class Prompt:
 
     Attributes:
         text: the question or message, already rendered for the caller's language.
+        note: why the last answer was refused ("Enter a number."), shown or said before
+            `text`; "" when nothing was refused.
         choices: numbered options shown after `text`, in order.
         end: True when the session ends after this prompt (USSD `END`, voice hangup).
         max_digits: for voice, how many DTMF digits to gather (None = until `#`).
@@ -30,6 +30,7 @@ class Prompt:
         pinned: how many of the last `choices` a caller needs on every page (e.g. "Done"):
             a paginating renderer repeats them on each page.
         language: the language code `text` is in.
+        connect: put the caller through to these numbers after `text` (voice).
     """
 
     text: str
@@ -40,21 +41,20 @@ class Prompt:
     footer: str = ""
     pinned: int = 0
     language: str = "en"
-    meta: dict = field(default_factory=dict, compare=False)
+    note: str = ""
+    connect: Connect | None = None
 
 
 def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
     """The prompt as the channel seam carries it (`app.conversation.Prompt`): navigation
-    as data (a screen with a back/home footer offers back and home), a `connect` the
-    interrogator put in `meta`, the audio per language."""
-    from app import conversation
-
+    as data (a screen with a back/home footer offers back and home), the refusal note
+    apart from the text, the audio per language."""
     navigation = {conversation.Nav.REPEAT}
     if prompt.footer:
         navigation |= {conversation.Nav.BACK, conversation.Nav.HOME}
-    connect = prompt.meta.get("connect")
     return conversation.Prompt(
         text=prompt.text,
+        note=prompt.note,
         choices=tuple(conversation.Choice(c.key, c.label) for c in prompt.choices),
         expects=expects,
         navigation=frozenset(navigation),
@@ -62,9 +62,5 @@ def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
         audio={prompt.language: prompt.audio_url} if prompt.audio_url else {},
         language=prompt.language,
         end=prompt.end,
-        connect=conversation.Connect(
-            tuple(connect["numbers"]), connect.get("ringback_url"), connect.get("caller_id")
-        )
-        if connect
-        else None,
+        connect=prompt.connect,
     )

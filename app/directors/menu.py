@@ -208,7 +208,7 @@ class MenuDirector(Director):
         session.asked_at = time.time()
         self.on_ask(session, flow, question, ask)
         if note:
-            prompt = replace(prompt, text=f"{note}\n{prompt.text}")
+            prompt = replace(prompt, note=note)
         if question.is_terminal:
             self.complete(session, flow, ask.context)
             if self.hands_back:

@@ -163,7 +163,7 @@ class Dispatcher:
             Choice("1", message(language, "continue")),
             Choice("2", message(language, "restart")),
         )
-        return Prompt(f"{note}\n{text}" if note else text, choices, language=language)
+        return Prompt(text, choices, language=language, note=note)
 
     def _auction(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
         caller = Caller(session.msisdn, session.customer)

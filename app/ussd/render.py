@@ -28,7 +28,8 @@ def paginate(
 ) -> list[str]:
     """Lay `prompt` out on pages that each fit `screen_chars` with the CON/END prefix.
 
-    Every page but the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
+    The refusal note (if any) comes first, then the text and the choices. Every page but
+    the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
     closes every page, and without one, pages after the first offer "<back_key> Back" to
     the page before. The last `prompt.pinned` choices (e.g. "Done") are on every page.
     Long text is split at spaces.
@@ -39,7 +40,8 @@ def paginate(
     budget = screen_chars - PREFIX_CHARS
     kept = len(prompt.choices) - prompt.pinned
     choice_lines = [f"{choice.key}. {choice.label}" for choice in prompt.choices]
-    lines = prompt.text.split("\n") if prompt.text else []
+    lines = prompt.note.split("\n") if prompt.note else []
+    lines += prompt.text.split("\n") if prompt.text else []
     lines += choice_lines[:kept]
     sticky = choice_lines[kept:]
     footer = [prompt.footer] if prompt.footer else []
