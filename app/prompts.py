@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from app import conversation
-from app.conversation import Connect, InputKind
+from app.conversation import Connect, InputKind, Nav
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,8 @@ class Prompt:
         end: True when the session ends after this prompt (USSD `END`, voice hangup).
         max_digits: for voice, how many DTMF digits to gather (None = until `#`).
         audio_url: for voice, a recording to play instead of speaking `text`.
-        footer: navigation hints shown last (e.g. "0 Back 00 Home"); never paginated away.
+        navigation: the navigation offered (back, home), as data; each channel words its
+            own keys (USSD "0 Back 00 Home", never paginated away).
         pinned: how many of the last `choices` a caller needs on every page (e.g. "Done"):
             a paginating renderer repeats them on each page.
         language: the language code `text` is in.
@@ -38,7 +39,7 @@ class Prompt:
     end: bool = False
     max_digits: int | None = None
     audio_url: str | None = None
-    footer: str = ""
+    navigation: frozenset[Nav] = frozenset()
     pinned: int = 0
     language: str = "en"
     note: str = ""
@@ -47,11 +48,9 @@ class Prompt:
 
 def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
     """The prompt as the channel seam carries it (`app.conversation.Prompt`): navigation
-    as data (a screen with a back/home footer offers back and home), the refusal note
-    apart from the text, the audio per language."""
-    navigation = {conversation.Nav.REPEAT}
-    if prompt.footer:
-        navigation |= {conversation.Nav.BACK, conversation.Nav.HOME}
+    as data (repeat is always offered), the refusal note apart from the text, the audio
+    per language."""
+    navigation = {Nav.REPEAT, *prompt.navigation}
     return conversation.Prompt(
         text=prompt.text,
         note=prompt.note,

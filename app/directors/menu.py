@@ -216,12 +216,7 @@ class MenuDirector(Director):
                 return prompt
             return replace(prompt, end=True)
         if session.state != flow.start or session.back_stack:
-            navigation = flow.definition.navigation
-            footer = (
-                f"{navigation.back} {message(session.language, 'back')} "
-                f"{navigation.home} {message(session.language, 'home')}"
-            )
-            prompt = replace(prompt, footer=footer)
+            prompt = replace(prompt, navigation=frozenset({Nav.BACK, Nav.HOME}))
         return prompt
 
     def finish(self, session: InterrogationSession, flow: Flow, text: str) -> Prompt:

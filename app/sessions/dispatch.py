@@ -11,7 +11,7 @@ from dataclasses import replace
 from flask import Flask
 
 from app import customers
-from app.conversation import InputKind
+from app.conversation import NAV_REPLIES, InputKind, Nav
 from app.directors import Caller, DirectorSet
 from app.errors import NoDirectorError
 from app.i18n import message
@@ -136,11 +136,19 @@ class Dispatcher:
             limit = self.config["USSD_SCREEN_CHARS"].get(
                 request.network_code, self.config["USSD_DEFAULT_SCREEN_CHARS"]
             )
-            session.screens = paginate(prompt, limit)
+            session.screens = paginate(prompt, limit, nav_keys=self._nav_keys(session, prompt))
             session.final = prompt.end
         session.page = page
         session.end = session.final and page == len(session.screens) - 1
         session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
+
+    def _nav_keys(self, session: InterrogationSession, prompt: Prompt) -> dict[Nav, str]:
+        """The USSD keys for back and home: the running definition's `navigation`."""
+        if not prompt.navigation or not session.definition_id:
+            return NAV_REPLIES
+        flow = self.menus.flow(session.definition_id, session.definition_version or None)
+        keys = flow.definition.navigation
+        return {Nav.BACK: keys.back, Nav.HOME: keys.home}
 
     def _expects(self, session: InterrogationSession, prompt: Prompt) -> InputKind:
         """What the prompt asks for: nothing at the end, a choice when it has choices,

@@ -4,6 +4,9 @@ Only this module writes `CON ` and `END ` (Source: Africa's Talking USSD API, "H
 sessions": the body's first word is CON or END, then a space, then the menu).
 """
 
+from collections.abc import Mapping
+
+from app.conversation import NAV_REPLIES, Nav
 from app.i18n import message
 from app.prompts import Prompt
 
@@ -23,8 +26,21 @@ def _split_words(text: str, width: int) -> list[str]:
     return chunks
 
 
+def nav_line(prompt: Prompt, keys: Mapping[Nav, str]) -> str:
+    """The navigation `prompt` offers, worded with `keys`: "0 Back 00 Home"."""
+    return " ".join(
+        f"{keys[nav]} {message(prompt.language, nav.value)}"
+        for nav in (Nav.BACK, Nav.HOME)
+        if nav in prompt.navigation
+    )
+
+
 def paginate(
-    prompt: Prompt, screen_chars: int, more_key: str = "98", back_key: str = "0"
+    prompt: Prompt,
+    screen_chars: int,
+    more_key: str = "98",
+    back_key: str = "0",
+    nav_keys: Mapping[Nav, str] = NAV_REPLIES,
 ) -> list[str]:
     """Lay `prompt` out on pages that each fit `screen_chars` with the CON/END prefix.
 
@@ -44,7 +60,8 @@ def paginate(
     lines += prompt.text.split("\n") if prompt.text else []
     lines += choice_lines[:kept]
     sticky = choice_lines[kept:]
-    footer = [prompt.footer] if prompt.footer else []
+    navigation = nav_line(prompt, nav_keys)
+    footer = [navigation] if navigation else []
     whole = "\n".join(lines + sticky + footer)
     if len(whole) <= budget:
         return [whole]
