@@ -52,6 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.sms.views import bp as sms_bp
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
+    from app.voice.checks import check_voice
 
     app = Flask(__name__, instance_relative_config=True)
     app.session_interface = NoCookieSessions()
@@ -69,7 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     actions.init_app(app)
     interrogators.init_app(app)
-    menus.init_app(app)
+    menus.init_app(app, directors.names(), channel_checks={"voice": check_voice})
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)

@@ -1,11 +1,9 @@
 """The channel-neutral Prompt: what to say next, before any renderer sees it."""
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from app import conversation
-    from app.conversation import InputKind
+from app import conversation
+from app.conversation import Connect, InputKind, Nav, Queue, Voicemail
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +20,20 @@ class Prompt:
 
     Attributes:
         text: the question or message, already rendered for the caller's language.
+        note: why the last answer was refused ("Enter a number."), shown or said before
+            `text`; "" when nothing was refused.
         choices: numbered options shown after `text`, in order.
         end: True when the session ends after this prompt (USSD `END`, voice hangup).
         max_digits: for voice, how many DTMF digits to gather (None = until `#`).
         audio_url: for voice, a recording to play instead of speaking `text`.
-        footer: navigation hints shown last (e.g. "0 Back 00 Home"); never paginated away.
+        navigation: the navigation offered (back, home), as data; each channel words its
+            own keys (USSD "0 Back 00 Home", never paginated away).
         pinned: how many of the last `choices` a caller needs on every page (e.g. "Done"):
             a paginating renderer repeats them on each page.
         language: the language code `text` is in.
+        connect: put the caller through to these numbers after `text` (voice).
+        voicemail: record a message for a hotline group after `text` (voice).
+        queue: wait in, or take a caller from, a gateway's call queue (voice).
     """
 
     text: str
@@ -37,26 +41,23 @@ class Prompt:
     end: bool = False
     max_digits: int | None = None
     audio_url: str | None = None
-    footer: str = ""
+    navigation: frozenset[Nav] = frozenset()
     pinned: int = 0
     language: str = "en"
-    meta: dict = field(default_factory=dict, compare=False)
+    note: str = ""
+    connect: Connect | None = None
+    voicemail: Voicemail | None = None
+    queue: Queue | None = None
 
 
 def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
     """The prompt as the channel seam carries it (`app.conversation.Prompt`): navigation
-    as data (a screen with a back/home footer offers back and home), a `connect` the
-    interrogator or director put in `meta` (also a `voicemail` or a call
-    `queue`), the audio per language."""
-    from app import conversation
-
-    navigation = {conversation.Nav.REPEAT}
-    if prompt.footer:
-        navigation |= {conversation.Nav.BACK, conversation.Nav.HOME}
-    connect = prompt.meta.get("connect")
-    voicemail, queue = prompt.meta.get("voicemail"), prompt.meta.get("queue")
+    as data (repeat is always offered), the refusal note apart from the text, the audio
+    per language, and what a call does after the text (connect, voicemail, queue)."""
+    navigation = {Nav.REPEAT, *prompt.navigation}
     return conversation.Prompt(
         text=prompt.text,
+        note=prompt.note,
         choices=tuple(conversation.Choice(c.key, c.label) for c in prompt.choices),
         expects=expects,
         navigation=frozenset(navigation),
@@ -64,7 +65,7 @@ def neutral(prompt: Prompt, expects: "InputKind") -> "conversation.Prompt":
         audio={prompt.language: prompt.audio_url} if prompt.audio_url else {},
         language=prompt.language,
         end=prompt.end,
-        connect=conversation.connect_from(connect) if connect else None,
-        voicemail=conversation.Voicemail(**voicemail) if voicemail else None,
-        queue=conversation.Queue(**queue) if queue else None,
+        connect=prompt.connect,
+        voicemail=prompt.voicemail,
+        queue=prompt.queue,
     )

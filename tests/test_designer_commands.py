@@ -93,7 +93,11 @@ def test_validate_prints_results_on_stdout_and_each_warning_once_on_stderr(check
     assert code == 0
     assert out.startswith("ok: ")
     warning = f"warning: {path}:1:5: id: no `service_codes`: no caller can reach this definition"
-    assert err.splitlines() == [warning]
+    lines = err.splitlines()
+    assert lines.count(warning) == 1
+    # and the shipped diet survey, offered on voice, is told its text limits do not apply there
+    assert all(line.startswith("warning: ") for line in lines), lines
+    assert any("diet_survey.yaml" in line and "on a call" in line for line in lines)
 
 
 def test_menus_schema_says_where_it_wrote(checkout, tmp_path):

@@ -15,6 +15,7 @@ from flask import Flask
 from app.prompts import Prompt
 from app.registry import Registry
 from app.sessions.state import InterrogationSession
+from app.signals import definitions_changed
 from app.ussd.request import UssdRequest
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class Bid:
         score: 0 (not mine) to 100.
         reason: why, for operators (`flask directors bids`).
         notice: for a refusal of a caller who dialled this director's code, the built-in
-            message (app/interrogators/messages.py) the caller is told when nobody bids,
+            message (app/i18n.py) the caller is told when nobody bids,
             e.g. "already_done"; "" when the dial is not this director's business.
     """
 
@@ -133,7 +134,19 @@ def build_directors(app: Flask) -> DirectorSet:
     return DirectorSet(instances)
 
 
-def init_app(app: Flask) -> None:
-    """Discover directors and build the app's DirectorSet."""
+def names() -> set[str]:
+    """Every director's name, built-in and plugin (what a definition may name)."""
     directors.discover()
+    return directors.names()
+
+
+def init_app(app: Flask) -> None:
+    """Discover directors and build the app's DirectorSet, again whenever the definitions
+    change."""
+    directors.discover()
+    app.extensions["directors"] = build_directors(app)
+    definitions_changed.connect(_rebuild, sender=app, weak=False)
+
+
+def _rebuild(app: Flask, **extra: object) -> None:
     app.extensions["directors"] = build_directors(app)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.callcentre.admission import ENQUEUE, OFFER_REGISTRATION, admit_caller, offer_registration
 from app.callcentre.queue import CONNECT, dequeue, enqueue
+from app.conversation import Queue
 from app.directors import Bid, Caller, Director, directors
 from app.extensions import db
 from app.models import CallQueue
@@ -54,14 +55,8 @@ class CallCentreDirector(_FirstHopOnly):
         session.language = admission.language
         if admission.outcome == ENQUEUE:
             enqueue(admission.queue_id, session.msisdn, session.gateway, session.session_id)
-            queue = {
-                "name": admission.queue_name,
-                "number": session.service_code,
-                "hold_music_url": admission.hold_music_url,
-            }
-            return Prompt(
-                admission.message, end=True, language=admission.language, meta={"queue": queue}
-            )
+            queue = Queue(admission.queue_name, session.service_code, admission.hold_music_url)
+            return Prompt(admission.message, end=True, language=admission.language, queue=queue)
         if admission.outcome == OFFER_REGISTRATION:
             offer_registration(admission, session.msisdn, session.gateway, session.session_id)
         return Prompt(admission.message, end=True, language=admission.language)
@@ -83,5 +78,5 @@ class AgentDirector(_FirstHopOnly):
         taken = dequeue(session.service_code, session.msisdn, session.gateway, session.session_id)
         if taken.outcome != CONNECT:
             return Prompt(taken.message, end=True)
-        queue = {"name": taken.queue_name, "number": taken.queue_number, "take": True}
-        return Prompt("", end=True, meta={"queue": queue})
+        queue = Queue(taken.queue_name, taken.queue_number, take=True)
+        return Prompt("", end=True, queue=queue)

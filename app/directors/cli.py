@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from app import customers
 from app.directors import Caller
-from app.interrogators.messages import message
+from app.i18n import message
 from app.phones import InvalidPhoneNumber, to_e164
 from app.ussd.request import UssdRequest
 

@@ -8,6 +8,7 @@ prompt (TwiML `<Dial>` / `<Record>`, AT `<Dial>` / `<Record>`).
 
 from sqlalchemy import select
 
+from app.conversation import Connect, Voicemail
 from app.directors import Bid, Caller, Director, directors
 from app.extensions import db
 from app.hotline.routing import DIAL, NO_SUCH_GROUP, VOICEMAIL, route_call
@@ -40,20 +41,18 @@ class HotlineDirector(Director):
         route = route_call(session.service_code, session.msisdn)
         session.language = route.language
         if route.outcome == DIAL:
-            connect = {
-                "numbers": list(route.numbers),
-                "caller_id": route.caller_id,
-                "sequential": route.dial_mode == "in_order",
-                "timeout_seconds": route.ring_timeout_seconds,
-                "voicemail": {"group_id": route.group_id, "greeting": route.greeting},
-            }
-            return Prompt("", end=True, language=route.language, meta={"connect": connect})
+            connect = Connect(
+                numbers=tuple(route.numbers),
+                caller_id=route.caller_id,
+                sequential=route.dial_mode == "in_order",
+                timeout_seconds=route.ring_timeout_seconds,
+                voicemail=Voicemail(route.group_id, route.greeting),
+            )
+            return Prompt("", end=True, language=route.language, connect=connect)
         if route.outcome == VOICEMAIL:
             open_voicemail(session.gateway, session.session_id, route.group_id, session.msisdn)
-            voicemail = {"group_id": route.group_id}
-            return Prompt(
-                route.greeting, end=True, language=route.language, meta={"voicemail": voicemail}
-            )
+            voicemail = Voicemail(route.group_id)
+            return Prompt(route.greeting, end=True, language=route.language, voicemail=voicemail)
         assert route.outcome == NO_SUCH_GROUP  # the number was removed since the bid
         return Prompt(route.greeting, end=True, language=route.language)
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from app.conversation import Nav
 from app.directors import Bid, Caller, Director, directors
+from app.i18n import message
 from app.interrogators import (
     Ask,
     EndSession,
@@ -15,7 +16,6 @@ from app.interrogators import (
     KeepAsking,
     interrogators,
 )
-from app.interrogators.messages import message
 from app.menus.completion import run_on_complete
 from app.menus.flow import Flow, Hop, Question
 from app.prompts import Prompt
@@ -208,7 +208,7 @@ class MenuDirector(Director):
         session.asked_at = time.time()
         self.on_ask(session, flow, question, ask)
         if note:
-            prompt = replace(prompt, text=f"{note}\n{prompt.text}")
+            prompt = replace(prompt, note=note)
         if question.is_terminal:
             self.complete(session, flow, ask.context)
             if self.hands_back:
@@ -216,12 +216,7 @@ class MenuDirector(Director):
                 return prompt
             return replace(prompt, end=True)
         if session.state != flow.start or session.back_stack:
-            navigation = flow.definition.navigation
-            footer = (
-                f"{navigation.back} {message(session.language, 'back')} "
-                f"{navigation.home} {message(session.language, 'home')}"
-            )
-            prompt = replace(prompt, footer=footer)
+            prompt = replace(prompt, navigation=frozenset({Nav.BACK, Nav.HOME}))
         return prompt
 
     def finish(self, session: InterrogationSession, flow: Flow, text: str) -> Prompt:

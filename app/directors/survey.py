@@ -5,9 +5,9 @@ from typing import Any
 
 from app.directors import Bid, Caller, directors
 from app.directors.menu import MenuDirector
+from app.i18n import message
 from app.interrogators import Ask, EndSession, Interrogator
 from app.interrogators.choice import visible_options
-from app.interrogators.messages import message
 from app.menus.flow import Flow, Question
 from app.prompts import Prompt
 from app.sessions.state import InterrogationSession

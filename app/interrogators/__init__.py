@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from app.errors import SautiError
-from app.interrogators.messages import message
+from app.i18n import message
 from app.menus.flow import Question
 from app.prompts import Choice, Prompt
 from app.registry import Registry
@@ -76,6 +76,11 @@ class Interrogator:
 
     name: ClassVar[str] = ""
     has_screen: ClassVar[bool] = True
+    # The FLOIP Flow Results question type of the answer (None: not exported), e.g.
+    # "select_one", "select_many", "numeric", "open", "date", "text".
+    floip_type: ClassVar[str | None] = None
+    # Answerable from a phone keypad (or, for free text, by a recording) on a call.
+    keypad: ClassVar[bool] = False
 
     def prompt(self, ask: Ask) -> Prompt:
         """The screen for `ask` (label, choices); `end` is decided by the engine."""

@@ -46,6 +46,8 @@ def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
 class ChoiceInterrogator(Interrogator):
     """Pick one numbered option; the stored value is the option's `value`."""
 
+    floip_type = "select_one"
+
     def choices(self, ask: Ask) -> tuple[Choice, ...]:
         return as_choices(visible_options(ask))
 
@@ -70,24 +72,35 @@ def exclusive_clash(ask: Ask, options: list[tuple[str, str, Any]], values: list[
             raise InvalidAnswer(ask.msg("exclusive", label=label))
 
 
+def _one_at_a_time(ask: Ask) -> bool:
+    """True on a call: a keypad has no comma, so each pick is one key, then "Done"."""
+    return ask.session.channel == "voice"
+
+
 @interrogators.register("multi_choice")
 class MultiChoiceInterrogator(Interrogator):
     """Pick several options: all at once ("1,3" or "1 3") or one at a time (choosing one
-    again takes it back), then "Done". An `exclusive` option ("None", "Don't know") is
+    again takes it back), then "Done"; on a call only one at a time, "Done" offered from
+    the start. An `exclusive` option ("None", "Don't know") is
     refused beside any other, with the reason.
 
     The stored value is the list of chosen values in the order shown.
     """
 
+    floip_type = "select_many"
+
     def prompt(self, ask: Ask) -> Prompt:
         chosen = ask.scratch().get("chosen", [])
         options = visible_options(ask)
         text = ask.label()
+        one_at_a_time = _one_at_a_time(ask)
+        if one_at_a_time and not chosen:
+            text += "\n" + ask.msg("one_at_a_time", done=ask.msg("done"))
         if chosen:
             labels = [label for _key, label, value in options if value in chosen]
             text = ask.msg("chosen", chosen=", ".join(labels)) + "\n" + text
         choices = as_choices(options)
-        if chosen:  # on every page: the caller needs it to finish
+        if chosen or one_at_a_time:  # on every page: the caller needs it to finish
             choices += (Choice(str(len(options) + 1), ask.msg("done")),)
         return Prompt(text, choices, pinned=1 if chosen else 0, language=ask.language)
 
@@ -95,9 +108,11 @@ class MultiChoiceInterrogator(Interrogator):
         options = visible_options(ask)
         scratch = ask.scratch()
         key = raw.strip()
-        if scratch.get("chosen") and key == str(len(options) + 1):
+        if key == str(len(options) + 1) and (scratch.get("chosen") or _one_at_a_time(ask)):
+            if not scratch.get("chosen"):
+                raise InvalidAnswer(ask.msg("choose"))
             return [value for _k, _l, value in options if value in scratch["chosen"]]
-        if not _MANY.match(key):
+        if not _MANY.match(key) or (_one_at_a_time(ask) and not key.isdigit()):
             raise InvalidAnswer(ask.msg("choose_many"))
         keys = re.split(r"[ ,]+", key)
         values = [pick(options, part, ask) for part in keys]

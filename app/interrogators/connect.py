@@ -5,6 +5,7 @@ app's ringback tone while the line rings (where the gateway plays one). The call
 there, so a `connect` question has no `next`.
 """
 
+from app.conversation import Connect
 from app.interrogators import Ask, Interrogator, interrogators
 from app.prompts import Prompt
 
@@ -17,9 +18,9 @@ class ConnectInterrogator(Interrogator):
         config = ask.config
         numbers = config["VOICE_LINES"].get(ask.spec.params.get("line", ""), [])
         base = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-        connect = {
-            "numbers": list(numbers),
-            "ringback_url": f"{base}/voice/ringback.wav" if base else None,
-            "caller_id": ask.session.service_code,
-        }
-        return Prompt(ask.label(), language=ask.language, meta={"connect": connect})
+        connect = Connect(
+            numbers=tuple(numbers),
+            ringback_url=f"{base}/voice/ringback.wav" if base else None,
+            caller_id=ask.session.service_code,
+        )
+        return Prompt(ask.label(), language=ask.language, connect=connect)

@@ -30,6 +30,10 @@ def parse_day_first(raw: str) -> date | None:
 
 @interrogators.register("date")
 class DateInterrogator(Interrogator):
+    """A date typed day first (21031990); `min` / `max` bound it."""
+
+    floip_type = "date"
+
     def parse(self, ask: Ask, raw: str) -> Any:
         value = parse_day_first(raw)
         if value is None:

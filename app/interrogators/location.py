@@ -44,6 +44,8 @@ class LocationInterrogator(Interrogator):
     """One level per screen; the answer is complete when the last level (or a place with
     nothing below it) is chosen."""
 
+    floip_type = "text"
+
     def _state(self, ask: Ask) -> tuple[list[dict], str, str]:
         scratch = ask.scratch()
         chosen = scratch.setdefault("chosen", [])

@@ -50,6 +50,8 @@ def check_range(ask: Ask, value: float, low: float | None, high: float | None, k
 class NumberInterrogator(Interrogator):
     """An integer (or a decimal with `decimal: true`) within `min`..`max`."""
 
+    floip_type = "numeric"
+
     def parse(self, ask: Ask, raw: str) -> Any:
         text = raw.strip()
         pattern = _DECIMAL if ask.spec.decimal else _INTEGER
@@ -64,6 +66,8 @@ class NumberInterrogator(Interrogator):
 class MoneyInterrogator(Interrogator):
     """An amount typed in whole major units (keypads have no "."), stored as integer
     minor units: "250" -> 25000. `min`/`max` are in major units."""
+
+    floip_type = "numeric"
 
     def parse(self, ask: Ask, raw: str) -> Any:
         text = raw.strip()

@@ -12,6 +12,8 @@ class PhoneInterrogator(Interrogator):
     """Any common shape ("0712 345 678", "+254712345678"); with `verify: true` the number
     must belong to a registered customer other than the caller."""
 
+    floip_type = "open"
+
     def parse(self, ask: Ask, raw: str) -> Any:
         try:
             msisdn = to_e164(raw, ask.config["DEFAULT_COUNTRY"])

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.i18n import LANGUAGE_NAMES
 from app.interrogators import (
     Ask,
     EndSession,
@@ -11,7 +12,6 @@ from app.interrogators import (
     keyed,
     pick,
 )
-from app.interrogators.messages import LANGUAGE_NAMES
 from app.prompts import Choice
 
 
@@ -33,6 +33,7 @@ class _TwoWay(Interrogator):
 
 @interrogators.register("yes_no")
 class YesNoInterrogator(_TwoWay):
+    floip_type = "select_one"
     labels = ("yes", "no")
 
 
@@ -40,12 +41,16 @@ class YesNoInterrogator(_TwoWay):
 class ConfirmInterrogator(_TwoWay):
     """Confirm or cancel what the label describes; `next` rules test the boolean."""
 
+    floip_type = "select_one"
+
     labels = ("confirm", "cancel")
 
 
 @interrogators.register("consent")
 class ConsentInterrogator(_TwoWay):
     """A consent gate: "No" ends the session politely with `constraint_message`."""
+
+    floip_type = "select_one"
 
     labels = ("agree", "decline")
 
@@ -71,6 +76,8 @@ class MessageInterrogator(Interrogator):
 @interrogators.register("language")
 class LanguageInterrogator(Interrogator):
     """Choose one of the definition's languages; the session switches to it at once."""
+
+    floip_type = "select_one"
 
     def options(self, ask: Ask) -> list[tuple[str, str, Any]]:
         languages = ask.question.flow.languages

@@ -13,6 +13,8 @@ class CalculateInterrogator(Interrogator):
     """Store the value of `calculation` (an expression over earlier answers); a calculation
     over answers that were skipped is empty (None), as in XLSForm."""
 
+    floip_type = "text"
+
     has_screen = False
 
     def compute(self, ask: Ask) -> Any:

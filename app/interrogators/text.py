@@ -12,6 +12,8 @@ class TextInterrogator(Interrogator):
     `max_length` and `pattern` (a full-match regex) apply; a reply that misses the pattern
     is answered with `constraint_message` when given."""
 
+    floip_type = "open"
+
     def parse(self, ask: Ask, raw: str) -> Any:
         value = " ".join(printable(ask, raw.strip()).split())
         spec = ask.spec

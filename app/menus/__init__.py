@@ -7,7 +7,7 @@ this process, so a session finishes on the version it started on after a file ch
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +22,13 @@ from app.menus.flow import Flow
 from app.menus.loader import Problem, parse_definition, parse_source, read_source, suggest
 from app.models import DefinitionVersion
 from app.models.base import insert_ignoring_duplicates
+from app.signals import definitions_changed
 from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
+
+# A channel's checks of a definition offered on it: (problems, warnings).
+ChannelCheck = Callable[[Flow], tuple[list[Problem], list[Problem]]]
 
 
 @dataclass
@@ -48,6 +52,8 @@ class MenuCatalog:
         directory: folder of `*.yaml` files.
         action_names / director_names: what `action`, `call` and `director` may name.
         screen_chars: the smallest configured USSD screen, in characters.
+        channel_checks: per channel, the checks a definition offered on it must pass
+            (`flow -> (problems, warnings)`); the USSD screen budget is always checked.
     """
 
     def __init__(
@@ -56,8 +62,10 @@ class MenuCatalog:
         action_names: set[str],
         director_names: set[str],
         screen_chars: int,
+        channel_checks: Mapping[str, ChannelCheck] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.channel_checks = dict(channel_checks or {})
         self.action_names, self.director_names = action_names, director_names
         self.screen_chars = screen_chars
         self.flows: dict[str, Flow] = {}
@@ -89,6 +97,11 @@ class MenuCatalog:
         lost = any(problem.message.startswith("no question ") for problem in errors)
         found, warnings = check_flow(flow, self.screen_chars, paths=not lost)
         problems += [problem for problem in found if problem not in problems]
+        for channel, check in self.channel_checks.items():
+            if flow.definition.addresses(channel):
+                found, more = check(flow)
+                problems += [problem for problem in found if problem not in problems]
+                warnings += more
         if any(problem.field == "(yaml)" for problem in problems):
             flow = None
         return Compiled(flow, sorted(set(problems)), sorted(set(warnings)))
@@ -273,31 +286,41 @@ def _duplicate_ids(results: dict[Path, Compiled]) -> None:
                 result.problems.append(problem)
 
 
-def init_app(app: Flask) -> None:
+def init_app(
+    app: Flask,
+    director_names: set[str],
+    channel_checks: Mapping[str, ChannelCheck] | None = None,
+) -> None:
     """Load and check every definition.
 
     Start-up is strict (`MENUS_REQUIRED`, the default): an invalid definition stops it,
     listing every problem. The designer's commands (`flask menus`, `flask dial`) start
     anyway and serve the valid files. With hot reload (`MENUS_HOT_RELOAD`, on under
-    `make run` and `--debug`) a later broken edit keeps the file's last valid version.
+    `make run` and `--debug`) a later broken edit keeps the file's last valid version,
+    and `definitions_changed` is sent when new versions are installed.
+
+    Args:
+        director_names: what a definition's `director` may name.
+        channel_checks: per channel, the checks of a definition offered on it.
     """
     from app.actions import actions
-    from app.directors import directors
 
     actions.discover()
-    directors.discover()
     sizes = [app.config["USSD_DEFAULT_SCREEN_CHARS"], *app.config["USSD_SCREEN_CHARS"].values()]
     catalog = MenuCatalog(
-        Path(app.config["MENUS_DIR"]), actions.names(), directors.names(), min(sizes)
+        Path(app.config["MENUS_DIR"]),
+        actions.names(),
+        director_names,
+        min(sizes),
+        channel_checks=channel_checks,
     )
     for warning in catalog.load(strict=app.config.get("MENUS_REQUIRED", True)):
         log.info("warning: %s", warning)
     app.extensions["menus"] = catalog
     hot_reload = app.config.get("MENUS_HOT_RELOAD")
     if app.debug if hot_reload is None else hot_reload:
-        from app.directors import build_directors
 
         @app.before_request
         def _reload_definitions() -> None:
             if catalog.reload_if_changed():
-                app.extensions["directors"] = build_directors(app)
+                definitions_changed.send(app)

@@ -4,7 +4,7 @@ USSD screen in every language; plus warnings for what is legal but likely a mist
 
 import re
 
-from app.interrogators.messages import MESSAGES
+from app.i18n import MESSAGES
 from app.menus.flow import NO_SCREEN, Flow, Question
 from app.menus.loader import Loc, Problem
 from app.menus.translations import missing_by_language

@@ -43,9 +43,10 @@ def check_files(files: list[Path]) -> int:
         how many definitions compiled.
     """
     flows, problems, warnings = current_app.extensions["menus"].compile(files)
-    # Channels add their own checks (e.g. SMS keywords): `channel_checks` maps a name to
+    # Checks across the whole catalog (e.g. no two definitions share an SMS keyword):
+    # `catalog_checks` maps a name to
     # a callable (flows, config) -> (problems, warnings), both `file:line: field: message`.
-    for check in current_app.extensions.get("channel_checks", {}).values():
+    for check in current_app.extensions.get("catalog_checks", {}).values():
         found, warned = check(flows, current_app.config)
         problems, warnings = [*problems, *found], [*warnings, *warned]
     for warning in warnings:

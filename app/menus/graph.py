@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.interrogators.messages import message
+from app.i18n import message
 from app.menus.flow import Flow, Question
 
 END = "[*]"

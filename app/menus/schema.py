@@ -8,32 +8,26 @@ XLSForm where it has one (`relevant`, `constraint`, `constraint_message`, `requi
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 SPEC_VERSION = 1
 
 # A label or message: one string (in the definition's first language) or one per language.
 Text = str | dict[str, str]
 
-QuestionType = Literal[
-    "choice",
-    "multi_choice",
-    "text",
-    "number",
-    "money",
-    "date",
-    "yes_no",
-    "location",
-    "phone",
-    "pin",
-    "new_pin",
-    "confirm",
-    "message",
-    "consent",
-    "language",
-    "calculate",
-    "action",
-    "connect",
-]
+
+def question_types() -> set[str]:
+    """Every question type: the interrogators registered, built-in and through the
+    `sauti.interrogators` entry point."""
+    from app.interrogators import interrogators  # the types live with the interrogators
+
+    interrogators.discover()
+    return interrogators.names()
+
+
+def _types_in_schema(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(question_types())
+
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -113,7 +107,10 @@ class QuestionDef(Strict):
     """One question (a screen) or one step without a screen (calculate, action)."""
 
     id: Identifier
-    type: QuestionType
+    type: str = Field(
+        description="A registered question type (an interrogator).",
+        json_schema_extra=_types_in_schema,
+    )
     label: Text | None = None
     choices: list[ChoiceDef] | None = None
     choices_from: str | None = Field(None, description="Name of a list under `choice_lists`.")
@@ -143,6 +140,17 @@ class QuestionDef(Strict):
     hidden: bool = Field(False, description="Left out of exports (attention checks).")
     sensitive: bool = Field(False, description="Never logged, never exported.")
     next: Identifier | list[NextRule] | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _registered_type(cls, value: str) -> str:
+        known = sorted(question_types())
+        if value not in known:
+            expected = ", ".join(repr(name) for name in known[:-1]) + f" or {known[-1]!r}"
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": expected}
+            )
+        return value
 
 
 class DefinitionDef(Strict):

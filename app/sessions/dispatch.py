@@ -11,24 +11,18 @@ from dataclasses import replace
 from flask import Flask
 
 from app import customers
-from app.conversation import InputKind
+from app.conversation import NAV_REPLIES, InputKind, Nav
 from app.directors import Caller, DirectorSet
 from app.errors import NoDirectorError
-from app.interrogators.messages import message
+from app.i18n import message
 from app.phones import mask
 from app.prompts import Choice, Prompt, neutral
 from app.sessions.state import FLOW_FIELDS, InterrogationSession
 from app.sessions.store import SessionStore
-from app.ussd.render import paginate
+from app.ussd.paging import HopConflict, screens, this_reply, turn_page
 from app.ussd.request import UssdRequest
 
 log = logging.getLogger(__name__)
-
-MORE_KEY, PAGE_BACK_KEY = "98", "0"
-
-
-class HopConflict(Exception):
-    """The callback's input path does not extend the session's last one."""
 
 
 class Dispatcher:
@@ -46,20 +40,12 @@ class Dispatcher:
         return hashlib.blake2b(hop_id.encode(), key=key, digest_size=16).hexdigest()
 
     def reply(self, request: UssdRequest, session: InterrogationSession) -> str:
-        """This hop's reply. On accumulating gateways it is what follows the previous
-        hop's text, so a `*` typed inside a reply and repeated replies stay intact.
+        """This hop's reply, as the USSD channel decodes it.
 
         Raises:
             HopConflict: the path does not extend the previous hop's.
         """
-        if request.reply is not None:
-            return request.reply
-        text, known = request.text, session.last_hop_len
-        if known == 0 and session.last_hop_id == self.digest(""):
-            return text
-        if text[known : known + 1] == "*" and self.digest(text[:known]) == session.last_hop_id:
-            return text[known + 1 :]
-        raise HopConflict(f"path does not extend the previous hop ({len(text)} chars)")
+        return this_reply(request, session.last_hop_len, session.last_hop_id, self.digest)
 
     @staticmethod
     def bare(request: UssdRequest) -> InterrogationSession:
@@ -104,10 +90,9 @@ class Dispatcher:
             log.warning("session %s: input path does not extend the last hop", session.session_id)
             return None, session.page
         session.hops += 1
-        if reply == MORE_KEY and session.page + 1 < len(session.screens):
-            return None, session.page + 1
-        if reply == PAGE_BACK_KEY and session.page > 0:
-            return None, session.page - 1
+        page = turn_page(reply, session.page, len(session.screens))
+        if page is not None:
+            return None, page
         if session.resume_from:
             return self._resume_choice(session, request, reply), 0
         director = self.directors.get(session.director)
@@ -133,14 +118,20 @@ class Dispatcher:
             session.prompt = neutral(prompt, self._expects(session, prompt)).to_data()
             session.screens, session.final, page = [prompt.text], prompt.end, 0
         elif prompt is not None:
-            limit = self.config["USSD_SCREEN_CHARS"].get(
-                request.network_code, self.config["USSD_DEFAULT_SCREEN_CHARS"]
-            )
-            session.screens = paginate(prompt, limit)
+            keys = self._nav_keys(session, prompt)
+            session.screens = screens(prompt, self.config, request.network_code, keys)
             session.final = prompt.end
         session.page = page
         session.end = session.final and page == len(session.screens) - 1
         session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
+
+    def _nav_keys(self, session: InterrogationSession, prompt: Prompt) -> dict[Nav, str]:
+        """The USSD keys for back and home: the running definition's `navigation`."""
+        if not prompt.navigation or not session.definition_id:
+            return NAV_REPLIES
+        flow = self.menus.flow(session.definition_id, session.definition_version or None)
+        keys = flow.definition.navigation
+        return {Nav.BACK: keys.back, Nav.HOME: keys.home}
 
     def _expects(self, session: InterrogationSession, prompt: Prompt) -> InputKind:
         """What the prompt asks for: nothing at the end, a choice when it has choices,
@@ -163,7 +154,7 @@ class Dispatcher:
             Choice("1", message(language, "continue")),
             Choice("2", message(language, "restart")),
         )
-        return Prompt(f"{note}\n{text}" if note else text, choices, language=language)
+        return Prompt(text, choices, language=language, note=note)
 
     def _auction(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
         caller = Caller(session.msisdn, session.customer)

@@ -29,7 +29,7 @@ from app.errors import (
     SessionConflictError,
 )
 from app.extensions import db
-from app.interrogators.messages import message
+from app.i18n import message
 from app.models import Customer
 from app.phones import mask
 from app.sessions import outcomes

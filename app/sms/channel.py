@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from app.conversation import Channel, Choice, Inbound, InputKind, Nav, Prompt
 from app.errors import RateLimitedError, SessionBusyError, SessionConflictError
 from app.extensions import db, redis_client
-from app.interrogators.messages import message as phrase
+from app.i18n import message as phrase
 from app.models import IncomingSms
 from app.phones import mask
 from app.sms.keywords import first_word
@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     from app.sms.checks import check_channels
 
     app.extensions["sms_conversations"] = reply
-    app.extensions.setdefault("channel_checks", {})["sms"] = check_channels
+    app.extensions.setdefault("catalog_checks", {})["sms"] = check_channels
 
 
 def _key(msisdn: str, short_code: str) -> str:

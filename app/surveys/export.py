@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.interrogators import interrogators
 from app.menus.expressions import is_numeric
 from app.menus.flow import Flow, Question
 from app.models import DefinitionVersion, SurveyAnswer, SurveyRun
@@ -34,14 +35,6 @@ from app.surveys.stats import as_runs, resume_cutoff, run_status
 Runs = Select | Iterable[SurveyRun]
 
 FLOIP_SPEC_VERSION = "1.0.0-rc1"
-FLOIP_TYPES = {
-    **dict.fromkeys(("choice", "yes_no", "confirm", "consent", "language"), "select_one"),
-    "multi_choice": "select_many",
-    **dict.fromkeys(("number", "money"), "numeric"),
-    **dict.fromkeys(("text", "phone"), "open"),
-    "date": "date",
-    **dict.fromkeys(("location", "calculate"), "text"),
-}
 # Stored as True / False; FLOIP wants a select_one response to be one of its choices.
 TWO_WAY = frozenset({"yes_no", "confirm", "consent"})
 YES_NO = ("yes", "no")
@@ -65,12 +58,19 @@ def floip_type(question: Question) -> str:
     spec = question.spec
     if spec.type == "calculate" and spec.calculation and is_numeric(spec.calculation):
         return "numeric"
-    return FLOIP_TYPES[spec.type]
+    return _floip_types()[spec.type]
+
+
+def _floip_types() -> dict[str, str]:
+    """Question type -> FLOIP type, for every interrogator whose answers are exported."""
+    interrogators.discover()
+    return {name: cls.floip_type for name, cls in interrogators if cls.floip_type}
 
 
 def exported_questions(flow: Flow) -> list[Question]:
     """The questions an export shows, in definition order."""
-    specs = [spec for spec in flow.definition.questions if spec.type in FLOIP_TYPES]
+    types = _floip_types()
+    specs = [spec for spec in flow.definition.questions if spec.type in types]
     return [flow.questions[spec.id] for spec in specs if not (spec.hidden or spec.sensitive)]
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import SurveyAnswer, SurveyRun
 from app.models.base import upsert
 from app.sessions.state import InterrogationSession
+from app.signals import conversation_dropped
 
 
 def _now() -> datetime:
@@ -98,6 +99,12 @@ def dropped(session_id: str) -> int:
         .values(status="dropped", updated_at=_now())
     )
     return result.rowcount
+
+
+@conversation_dropped.connect
+def _on_conversation_dropped(sender: object, session_id: str, **extra: object) -> None:
+    """A channel reports a conversation ended mid-way: its runs are dropped."""
+    dropped(session_id)
 
 
 def has_completed(definition_id: str, msisdn: str) -> bool:

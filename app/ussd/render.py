@@ -4,7 +4,10 @@ Only this module writes `CON ` and `END ` (Source: Africa's Talking USSD API, "H
 sessions": the body's first word is CON or END, then a space, then the menu).
 """
 
-from app.interrogators.messages import message
+from collections.abc import Mapping
+
+from app.conversation import NAV_REPLIES, Nav
+from app.i18n import message
 from app.prompts import Prompt
 
 PREFIX_CHARS = 4  # "CON " / "END " count toward what the handset shows
@@ -23,12 +26,26 @@ def _split_words(text: str, width: int) -> list[str]:
     return chunks
 
 
+def nav_line(prompt: Prompt, keys: Mapping[Nav, str]) -> str:
+    """The navigation `prompt` offers, worded with `keys`: "0 Back 00 Home"."""
+    return " ".join(
+        f"{keys[nav]} {message(prompt.language, nav.value)}"
+        for nav in (Nav.BACK, Nav.HOME)
+        if nav in prompt.navigation
+    )
+
+
 def paginate(
-    prompt: Prompt, screen_chars: int, more_key: str = "98", back_key: str = "0"
+    prompt: Prompt,
+    screen_chars: int,
+    more_key: str = "98",
+    back_key: str = "0",
+    nav_keys: Mapping[Nav, str] = NAV_REPLIES,
 ) -> list[str]:
     """Lay `prompt` out on pages that each fit `screen_chars` with the CON/END prefix.
 
-    Every page but the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
+    The refusal note (if any) comes first, then the text and the choices. Every page but
+    the last ends with "<more_key> More"; the footer (e.g. "0 Back 00 Home")
     closes every page, and without one, pages after the first offer "<back_key> Back" to
     the page before. The last `prompt.pinned` choices (e.g. "Done") are on every page.
     Long text is split at spaces.
@@ -39,10 +56,12 @@ def paginate(
     budget = screen_chars - PREFIX_CHARS
     kept = len(prompt.choices) - prompt.pinned
     choice_lines = [f"{choice.key}. {choice.label}" for choice in prompt.choices]
-    lines = prompt.text.split("\n") if prompt.text else []
+    lines = prompt.note.split("\n") if prompt.note else []
+    lines += prompt.text.split("\n") if prompt.text else []
     lines += choice_lines[:kept]
     sticky = choice_lines[kept:]
-    footer = [prompt.footer] if prompt.footer else []
+    navigation = nav_line(prompt, nav_keys)
+    footer = [navigation] if navigation else []
     whole = "\n".join(lines + sticky + footer)
     if len(whole) <= budget:
         return [whole]

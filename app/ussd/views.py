@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import UssdSessionRecord
 from app.phones import mask
 from app.sessions.manager import Screen, SessionManager
-from app.surveys import runs
+from app.signals import conversation_dropped
 from app.ussd.gateways import UssdGateway, gateways
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,9 @@ def _record(gateway: str, report: dict) -> None:
     for name, value in report.items():
         setattr(record, name, value)
     if report["status"] != "Success":
-        runs.dropped(report["session_id"])
+        conversation_dropped.send(
+            current_app._get_current_object(), session_id=report["session_id"], channel="ussd"
+        )
     db.session.commit()
     log.info("session %s ended: %s", report["session_id"], report["status"])
 

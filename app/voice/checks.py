@@ -1,10 +1,12 @@
 """Checks for a definition offered on voice: every question answerable from a keypad,
 and every prompt speakable (text-to-speech text or a recording) in every language."""
 
+from app.interrogators import interrogators
 from app.menus.flow import NO_SCREEN, Flow
+from app.menus.loader import Problem
 
 # Answered from a keypad, or (text) by a recording; multi_choice is asked one pick at a
-# time and location by its numbered list.
+# time and location by its numbered list. A plugin type says so with `keypad = True`.
 KEYPAD_TYPES = frozenset(
     {
         "choice",
@@ -40,35 +42,34 @@ def _missing(text: object, languages: list[str], audio: dict | None = None) -> l
     return [language for language in languages if language not in said and language not in audio]
 
 
-def check_voice(flow: Flow) -> tuple[list[str], list[str]]:
-    """(problems, warnings) for offering `flow` on voice, as `file:line: field: message`."""
-    definition = flow.definition
-    languages = list(definition.languages)
-    problems: list[str] = []
-    warnings: list[str] = []
-    for name, question in flow.questions.items():
-        spec = question.spec
-        where = flow.where_question(name)
+def check_voice(flow: Flow) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) for offering `flow` on voice, each at the field it is about."""
+    languages = list(flow.definition.languages)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for question in flow.questions.values():
+        spec, loc = question.spec, question.loc
         if spec.type in NO_SCREEN:
             continue
-        if spec.type not in KEYPAD_TYPES:
-            problems.append(f"{where}.type: a {spec.type} cannot be answered on a call")
+        if spec.type not in KEYPAD_TYPES and not interrogators.get(spec.type).keypad:
+            message = f"a {spec.type} cannot be answered on a call"
+            problems.append(flow.source.problem((*loc, "type"), message))
         if spec.type == "text" and (spec.pattern or spec.min_length or spec.max_length):
-            warnings.append(
-                f"{where}: on a call a text answer is a recording: "
+            message = (
+                "on a call a text answer is a recording: "
                 "`pattern`, `min_length` and `max_length` are not checked there"
             )
-        audio = getattr(spec, "audio", None)
-        missing = _missing(spec.label, languages, audio)
+            warnings.append(flow.source.problem(loc, message))
+        missing = _missing(spec.label, languages, getattr(spec, "audio", None))
         if missing:
-            problems.append(
-                f"{where}.label: nothing to say in {', '.join(missing)} "
+            message = (
+                f"nothing to say in {', '.join(missing)} on a call "
                 "(give the text or an `audio` recording)"
             )
+            problems.append(flow.source.problem((*loc, "label"), message))
         for index, choice in enumerate(spec.choices or []):
             missing = _missing(choice.label, languages)
             if missing:
-                problems.append(
-                    f"{where}.choices[{index}].label: nothing to say in {', '.join(missing)}"
-                )
+                message = f"nothing to say in {', '.join(missing)} on a call"
+                problems.append(flow.source.problem((*loc, "choices", index, "label"), message))
     return problems, warnings

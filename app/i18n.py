@@ -1,5 +1,6 @@
-"""Built-in messages interrogators re-ask with, per language (a definition's own
-`constraint_message` / `required_message` wins over these)."""
+"""The message catalogue: every built-in text a caller reads or hears, per language (the
+interrogators' refusals, the engine's notices, the navigation words). A definition's own
+`constraint_message` / `required_message` wins over these."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -38,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "declined": "Thank you for your time. Goodbye.",
         "done": "Done",
         "chosen": "Chosen: {chosen}",
+        "one_at_a_time": "Press one at a time, then the key for {done}.",
         "back": "Back",
         "home": "Home",
         "more": "More",
@@ -100,6 +102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "declined": "Asante kwa muda wako. Kwaheri.",
         "done": "Nimemaliza",
         "chosen": "Umechagua: {chosen}",
+        "one_at_a_time": "Bonyeza moja moja, kisha kitufe cha {done}.",
         "back": "Rudi",
         "home": "Mwanzo",
         "more": "Zaidi",
