@@ -11,6 +11,11 @@ from flask import Flask
 if TYPE_CHECKING:
     from celery import Celery
 
+TRANSACTIONAL_QUEUE = "transactional"
+BULK_QUEUE = "bulk"
+# Campaigns and imports: long runs of many messages or rows.
+BULK_TASKS = ("app.campaigns.*", "app.imports.*", "app.sms.campaigns.*")
+
 
 def init_app(app: Flask) -> None:
     """Reserve `app.extensions["celery"]`; the instance is built by `celery_for` on first
@@ -46,6 +51,10 @@ def _build(app: Flask) -> "Celery":
         task_acks_late=True,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        # What a caller waits for (receipts, airtime, calls) never queues behind bulk work;
+        # compose.yaml runs one set of workers per queue.
+        task_default_queue=TRANSACTIONAL_QUEUE,
+        task_routes={pattern: {"queue": BULK_QUEUE} for pattern in BULK_TASKS},
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
         },
