@@ -55,5 +55,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     directors.init_app(app)
     app.register_blueprint(ussd_bp)
     app.register_blueprint(surveys_bp)
+    from app import health, metrics
+
+    health.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

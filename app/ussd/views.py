@@ -21,6 +21,7 @@ from app.errors import (
 )
 from app.extensions import db
 from app.interrogators.messages import message
+from app.metrics import SESSIONS, note_hop
 from app.models import UssdSessionRecord
 from app.phones import mask
 from app.sessions.manager import Screen, SessionManager
@@ -57,17 +58,22 @@ def callback(gateway: str, token: str) -> Response:
         log.debug("hop %s from %s: %s", ussd_request.session_id, mask(ussd_request.msisdn), shown)
     try:
         screen = SessionManager(current_app).handle(ussd_request)
+        note_hop(outcome="end" if screen.end else "continue")
     except SessionConflictError:
+        note_hop(outcome="conflict")
         screen = Screen(message("en", "closed"), True)
     except RateLimitedError as err:
         log.warning("session %s refused: %s", ussd_request.session_id, err)
+        note_hop(outcome="rate_limited")
         screen = Screen(message("en", "slow_down"), True)
     except (SessionBusyError, redis.RedisError) as err:
         log.warning("session %s: %s", ussd_request.session_id, err)
+        note_hop(outcome="busy")
         screen = Screen(message("en", "busy"), True)
     except Exception:  # the boundary: the handset still gets a polite END
         log.exception("session %s: hop failed", ussd_request.session_id)
         db.session.rollback()
+        note_hop(outcome="error")
         screen = Screen(message("en", "sorry"), True)
     return adapter.respond(screen, ussd_request)
 
@@ -95,6 +101,7 @@ def _record(gateway: str, report: dict) -> None:
     if report["status"] != "Success":
         runs.dropped(report["session_id"])
     db.session.commit()
+    SESSIONS.labels(gateway, report["status"]).inc()
     log.info("session %s ended: %s", report["session_id"], report["status"])
 
 
