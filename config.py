@@ -46,7 +46,7 @@ class Config:
         # the database, keep it out of it.
         self.PIN_PEPPER = env("PIN_PEPPER")
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
-            env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'sauti.db'}")
+            env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'sauti.db'}"
         )
         # Unset means the embedded default: an in-process fakeredis.
         self.REDIS_URL = env("REDIS_URL")
@@ -70,8 +70,15 @@ class Config:
         self.CURRENCY = env("CURRENCY", "KES")
         self.USSD_SESSION_TTL_SECONDS = _int("USSD_SESSION_TTL_SECONDS", 300)
         self.USSD_RESUME_WINDOW_SECONDS = _int("USSD_RESUME_WINDOW_SECONDS", 600)
+        # A hop answers within this (gateways give up after a few seconds); every wait
+        # inside it must fit together, which start-up checks (app/settings.py).
+        self.USSD_HOP_BUDGET_SECONDS = _float("USSD_HOP_BUDGET_SECONDS", 2.0)
         self.USSD_LOCK_TTL_SECONDS = _float("USSD_LOCK_TTL_SECONDS", 5.0)
-        self.USSD_LOCK_WAIT_SECONDS = _float("USSD_LOCK_WAIT_SECONDS", 3.0)
+        self.USSD_LOCK_WAIT_SECONDS = _float("USSD_LOCK_WAIT_SECONDS", 0.5)
+        # Inside a hop: SQLite's busy timeout and PostgreSQL's lock_timeout; the longest
+        # one PostgreSQL statement may run (CLI commands and migrations are not bounded).
+        self.DATABASE_LOCK_TIMEOUT_SECONDS = _float("DATABASE_LOCK_TIMEOUT_SECONDS", 1.0)
+        self.DATABASE_STATEMENT_TIMEOUT_SECONDS = _float("DATABASE_STATEMENT_TIMEOUT_SECONDS", 1.5)
         # New sessions a caller may start per minute (0: no limit); more get a polite END.
         self.USSD_NEW_SESSIONS_PER_MINUTE = _int("USSD_NEW_SESSIONS_PER_MINUTE", 20)
         self.USSD_DEFAULT_SCREEN_CHARS = _int("USSD_DEFAULT_SCREEN_CHARS", 182)
@@ -84,3 +91,5 @@ class Config:
         # so a light hash keeps PIN hops inside the hop latency budget.
         self.PIN_HASH_METHOD = env("PIN_HASH_METHOD", "pbkdf2:sha256:1000")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+        # Unset: INFO, or gunicorn's --log-level when served by gunicorn.
+        self.LOG_LEVEL = env("LOG_LEVEL")

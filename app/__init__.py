@@ -1,6 +1,5 @@
 """Sauti: USSD and IVR menus from declarative YAML."""
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,12 +25,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build a configured app. Tests pass `overrides`; nothing reads config at import time.
 
     Raises:
-        ConfigurationError: a required secret is missing (the message names it).
+        ConfigurationError: settings are missing or do not fit (every one is named), or
+            the embedded Redis would serve more than one process.
         MenuDefinitionError: a definition is invalid (every problem is listed).
     """
-    from app import actions, celery_app, cli, directors, interrogators, menus, sessions
+    from app import actions, celery_app, cli, directors, interrogators, logs, menus, sessions
+    from app.database import engine_options
     from app.extensions import db
-    from app.settings import require_secrets
+    from app.settings import require_settings
     from app.surveys.views import bp as surveys_bp
     from app.ussd.views import bp as ussd_bp
 
@@ -39,11 +40,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = NoCookieSessions()
     app.config.from_object(Config())
     app.config.update(overrides or {})
-    require_secrets(app)
+    require_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite default lives here
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
-    for noisy in ("transitions", "celery.app.trace"):  # a line per state change, per task
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.init_app(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     from app import sqlite  # noqa: F401 - registers the SQLite connection hooks
 

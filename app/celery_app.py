@@ -57,6 +57,10 @@ def _build(app: Flask) -> "Celery":
         task_routes={pattern: {"queue": BULK_QUEUE} for pattern in BULK_TASKS},
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
+            "prune-hop-outcomes": {
+                "task": "app.sessions.tasks.prune_outcomes",
+                "schedule": 3600.0,
+            },
         },
     )
     celery.set_default()

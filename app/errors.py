@@ -6,7 +6,7 @@ class SautiError(Exception):
 
 
 class ConfigurationError(SautiError):
-    """A setting is missing or wrong; the message names the variable to set."""
+    """Settings are missing or wrong; the message names every variable to set or fix."""
 
 
 class MenuDefinitionError(SautiError):
@@ -34,7 +34,23 @@ class SessionConflictError(SautiError):
 
 
 class SessionBusyError(SautiError):
-    """Another hop of the same session held the lock past the bounded wait."""
+    """Another hop of the same session held the lock past the bounded wait.
+
+    Attributes:
+        language: the session's language, when its state was read (else None).
+    """
+
+    def __init__(self, message: str, language: str | None = None) -> None:
+        self.language = language
+        super().__init__(message)
+
+
+class HopTimeout(SautiError):
+    """A hop ran past USSD_HOP_BUDGET_SECONDS before committing: it commits nothing."""
+
+
+class HopAnswered(SautiError):
+    """An earlier attempt of this hop committed its outcome first: answer with that one."""
 
 
 class RateLimitedError(SautiError):

@@ -3,13 +3,12 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from app import customers, ledger
 from app.extensions import db
 from app.ledger import Leg
-from app.locations import fold, load_locations
 from app.models import Location
+from app.places import load_places
 
 DEMO_PIN = "1234"
 DEMO_CUSTOMERS = [
@@ -74,26 +73,9 @@ def seed_demo(config: dict) -> int:
 
 def seed_locations() -> int:
     """Load Kenya's counties (ISO 3166-2:KE), and the sample of sub-counties and wards shipped
-    in app/data, into `locations`; returns how many places were added (0 when present)."""
-    if db.session.scalar(select(Location.id).limit(1)) is not None:
-        return 0
-    tree = load_locations()
-    added = 0
-    for county in tree.children(()):
-        row = Location(level="county", name=county, key=fold(county), code=tree.code(county))
-        db.session.add(row)
-        db.session.flush()
-        added += 1
-        for sub_county in tree.children((county,)):
-            sub = Location(
-                level="sub_county", name=sub_county, key=fold(sub_county), parent_id=row.id
-            )
-            db.session.add(sub)
-            db.session.flush()
-            added += 1
-            for ward in tree.children((county, sub_county)):
-                db.session.add(Location(level="ward", name=ward, key=fold(ward), parent_id=sub.id))
-                added += 1
+    in app/data, into `locations` (what the migration does on `flask db upgrade`); returns
+    how many places were added (0 when present)."""
+    added = load_places(db.session.connection(), Location.__table__)
     db.session.commit()
     return added
 
@@ -101,8 +83,8 @@ def seed_locations() -> int:
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Load demo data: customers +254711000001..20 (PIN 1234) with balances, some loans,
-    and Kenya's counties with a sample of sub-counties and wards."""
+    """Load demo data: customers +254711000001..20 (PIN 1234) with balances and some loans
+    (and the places, which `flask db upgrade` loads already)."""
     created = seed_demo(current_app.config)
     click.echo(f"seeded {created} demo customers ({DEMO_COUNT} in all, PIN {DEMO_PIN})")
     click.echo(f"seeded {seed_locations()} locations")

@@ -1,6 +1,8 @@
-"""SQLite as the embedded default: WAL, foreign keys, a busy timeout, and every
-transaction opened with BEGIN IMMEDIATE so that writers queue up front instead of
-failing on lock upgrade (SQLite's stand-in for PostgreSQL's row lock on money moves).
+"""SQLite as the embedded default: WAL, foreign keys, and every transaction opened with
+BEGIN IMMEDIATE so that writers queue up front instead of failing on lock upgrade
+(SQLite's stand-in for PostgreSQL's row lock on money moves). The busy timeout, how long
+a writer queues, is DATABASE_LOCK_TIMEOUT_SECONDS (see app/database.py); a connection
+marked read-only opens a plain BEGIN and never queues.
 
 Recipe: SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL" for
 pysqlite (take over BEGIN from the driver).
@@ -11,7 +13,7 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-BUSY_TIMEOUT_MS = 10_000
+from app.database import READ_ONLY
 
 
 @event.listens_for(Engine, "connect")
@@ -20,7 +22,6 @@ def _on_connect(dbapi_connection: object, _record: object) -> None:
         return
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode = WAL")
@@ -31,4 +32,5 @@ def _on_connect(dbapi_connection: object, _record: object) -> None:
 @event.listens_for(Engine, "begin")
 def _on_begin(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -1,12 +1,18 @@
 """Fixtures: an app on fakes by default, on real Redis / PostgreSQL when TEST_REDIS_URL /
 TEST_DATABASE_URL are set (separate variables, so a test never touches the app's data)."""
 
+import contextlib
 import os
+import socket
+import sqlite3
+import subprocess
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db
@@ -147,3 +153,65 @@ def outbox_rows(app, kind: str | None = None) -> list[OutboxMessage]:
         rows = list(db.session.scalars(query))
         db.session.expunge_all()
         return rows
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own on a free port (to SIGSTOP: never the shared one);
+    yields (process, url)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.02)
+    yield process, f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def held_write_lock(app, msisdns: list[str]) -> Iterator[None]:
+    """Another client holds the database lock a money hop needs: SQLite's write lock, or
+    on PostgreSQL the row locks of these callers' wallets."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        other = sqlite3.connect(engine.url.database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    with engine.connect() as other, other.begin():
+        codes = [f"wallet:{msisdn}" for msisdn in msisdns]
+        other.execute(
+            text("SELECT id FROM accounts WHERE code = ANY(:codes) FOR UPDATE"), {"codes": codes}
+        )
+        yield

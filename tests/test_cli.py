@@ -109,6 +109,31 @@ def test_outbox_sweep_delivers_rows_left_pending(app, runner):
     assert row.status == "sent" and row.result["message"] == "left behind"
 
 
+def test_directors_bids_on_a_deep_dial_shows_what_the_hop_does(app, runner, client):
+    from tests.conftest import Handset
+
+    # The hop: *384*1# dialled where the gateway serves *384# (AT: serviceCode=*384#, text=1)
+    phone = Handset(client, "+254733000777", "*384#")
+    phone.inputs = ["1"]
+    assert (
+        client.post("/ussd/africastalking/test-token", data=phone.form())
+        .get_data(as_text=True)
+        .startswith("CON Welcome to Sauti Money.")
+    )
+    output = runner.invoke(args=["directors", "bids", "+254733000888", "*384*1#"]).output
+    lines = output.splitlines()
+    assert re.match(r"\*\s+90\s+registration\s+MSISDN unknown", lines[0])
+    assert lines[-1] == "-> registration answers this dial"
+
+
+def test_directors_bids_says_what_a_caller_nobody_serves_is_told(app, runner):
+    output = runner.invoke(args=["directors", "bids", "+254733000888", "*999#"]).output
+    assert output.splitlines()[-1] == (
+        "-> nobody bids: the caller is told "
+        "'Sorry, no service answers this code. Check the code and dial again.'"
+    )
+
+
 def test_dial_saves_the_walk_as_a_conversation_test_that_passes(app_factory, tmp_path):
     from tests.test_transcripts import Player
 

@@ -190,6 +190,6 @@ def test_crash_inside_a_hop_ends_politely_and_writes_nothing(seeded, client, mon
 
     monkeypatch.setattr(microfinance, "_confirmed", explode)
     body = Handset(client, BRIAN).walk("2", "100", "1", "1234")
-    assert body == "END Sorry, something went wrong. Please dial again."
+    assert body == ("END Sorry, something went wrong and nothing was changed. Please dial again.")
     assert postings(seeded, "withdraw") == []
     assert balance(seeded, ledger.wallet_code(BRIAN)) == 7_000_00

@@ -22,10 +22,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Bid:
-    """A director's offer for a session: 0 (not mine) to 100, and why."""
+    """A director's offer for a session: 0 (not mine) to 100, and why.
+
+    Attributes:
+        score: 0 (not mine) to 100.
+        reason: why, for operators (`flask directors bids`).
+        notice: for a refusal of a caller who dialled this director's code, the built-in
+            message (app/interrogators/messages.py) the caller is told when nobody bids,
+            e.g. "already_done"; "" when the dial is not this director's business.
+    """
 
     score: int
     reason: str
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,13 @@ class Director:
         raise NotImplementedError
 
     def handle(self, session: InterrogationSession, reply: str) -> Prompt:
-        """Take one reply; return the next prompt."""
+        """Take one reply; return the next prompt.
+
+        A director that is done with a caller without ending the session clears
+        `session.director`: the session manager then holds the auction again (with the
+        caller's refreshed customer record) and shows the winner's first screen below the
+        returned prompt's text.
+        """
         raise NotImplementedError
 
     def reprompt(self, session: InterrogationSession) -> Prompt:
@@ -87,16 +102,23 @@ class DirectorSet:
         offers = [(director, director.bid(request, caller)) for director in self.by_key.values()]
         return sorted(offers, key=lambda o: (-o[1].score, -o[0].priority, o[0].key))
 
-    def auction(self, request: UssdRequest, caller: Caller) -> Director | None:
-        """The winning director, or None when nobody bid above 0."""
-        offers = self.bids(request, caller)
+    def auction(self, request: UssdRequest, caller: Caller) -> tuple[Director | None, str]:
+        """Hold the auction: `(winner, "")`, or `(None, notice)` when nobody bid above 0."""
+        return self.decide(self.bids(request, caller))
+
+    @staticmethod
+    def decide(offers: list[tuple[Director, Bid]]) -> tuple[Director | None, str]:
+        """The winner of `offers` (as `bids` orders them) and, when there is none, the
+        message key the caller is told: the first refusal's notice, else "no_service"
+        (nobody answers the code dialled)."""
         if not offers or offers[0][1].score <= 0:
-            return None
+            notices = [bid.notice for _director, bid in offers if bid.notice]
+            return None, notices[0] if notices else "no_service"
         winner, bid = offers[0]
         tied = [d.key for d, b in offers[1:] if b.score == bid.score]
         if tied:
             log.info("bid tie at %d: %s wins over %s", bid.score, winner.key, ", ".join(tied))
-        return winner
+        return winner, ""
 
 
 def build_directors(app: Flask) -> DirectorSet:

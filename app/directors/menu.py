@@ -3,7 +3,7 @@
 import time
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from app.directors import Bid, Caller, Director, directors
 from app.interrogators import (
@@ -19,12 +19,23 @@ from app.menus.completion import run_on_complete
 from app.menus.flow import Flow, Hop, Question
 from app.prompts import Prompt
 from app.sessions.state import InterrogationSession
-from app.ussd.request import UssdRequest
+from app.ussd.request import UssdRequest, match_code
+
+DEEP_DIAL_DISCOUNT = 5
 
 
 @directors.register("menu")
 class MenuDirector(Director):
-    """Bids `bid` (from the file, default 50) for its service codes and audience."""
+    """Bids `bid` (from the file, default 50) for its service codes and audience; a dial
+    that goes deeper than its code (deep-dial answers) gets 5 less.
+
+    Attributes:
+        hands_back: at the end of its flow, hand the caller back to the auction (the
+            last screen then shows above the next director's first one) instead of
+            ending the session.
+    """
+
+    hands_back: ClassVar[bool] = False
 
     # -- bidding -----------------------------------------------------------------------
     def flow(self, session: InterrogationSession | None = None) -> Flow:
@@ -37,34 +48,39 @@ class MenuDirector(Director):
     def bid(self, request: UssdRequest, caller: Caller) -> Bid:
         definition = self.flow().definition
         codes = definition.service_codes
-        if request.dialled not in codes and request.service_code not in codes:
+        match = match_code(codes, request.dialled)
+        if match is None:
             return Bid(0, f"answers {', '.join(codes) or 'no service code'}")
         audience = definition.audience
         if audience.registered is True and caller.customer is None:
-            return Bid(0, "for registered customers only")
+            return Bid(0, "for registered customers only", "registered_only")
         if audience.registered is False and caller.customer is not None:
-            return Bid(0, "for callers not yet registered")
+            return Bid(0, "for callers not yet registered", "already_registered")
         if audience.when is not None:
             condition = self.flow().audience_when
             if condition is not None and not condition.test({"customer": caller.customer or {}}):
-                return Bid(0, f"audience: {audience.when}")
-        exact = request.dialled in codes and request.dialled != request.service_code
-        return Bid(min(100, definition.bid + (5 if exact else 0)), f"service code {codes[0]}")
+                return Bid(0, f"audience: {audience.when}", "closed")
+        if not match.answers:
+            return Bid(definition.bid, f"service code {match.code}")
+        # A definition bound to the whole dial string outbids one reached by deep dial.
+        score = max(definition.bid - DEEP_DIAL_DISCOUNT, min(definition.bid, 1))
+        return Bid(score, f"service code {match.code}, then {len(match.answers)} answer(s)")
 
     # -- running -----------------------------------------------------------------------
     def start(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
         flow = self.flow()
         self.app.extensions["menus"].remember(flow)
         session.definition_id, session.definition_version = flow.id, flow.version
+        match = match_code(flow.definition.service_codes, request.dialled)
+        session.entry_code = match.code if match else request.service_code
         session.state = flow.start
         preferred = (session.customer or {}).get("language")
         session.language = preferred if preferred in flow.languages else flow.languages[0]
         self.on_start(session, flow)
         prompt = self.advance(session, flow)
-        codes = flow.definition.service_codes
-        if request.is_initiation and request.dialled not in codes:
-            for reply in request.dialled_extra:  # *384*1*6# answers "6" to the first screen
-                if prompt.end:
+        if request.is_initiation and match:
+            for reply in match.answers:  # *384*1*6# answers "6" to the first screen
+                if prompt.end or not session.director:
                     break
                 prompt = self.handle(session, reply)
         return prompt
@@ -183,6 +199,9 @@ class MenuDirector(Director):
             prompt = replace(prompt, text=f"{note}\n{prompt.text}")
         if question.is_terminal:
             self.complete(session, flow, ask.context)
+            if self.hands_back:
+                session.director = ""  # the session manager holds the auction again
+                return prompt
             return replace(prompt, end=True)
         if session.state != flow.start or session.back_stack:
             navigation = flow.definition.navigation

@@ -11,6 +11,7 @@ class MicrofinanceDirector(MenuDirector):
     customer registered by a survey, without a PIN, is sent to registration instead)."""
 
     def bid(self, request: UssdRequest, caller: Caller) -> Bid:
-        if caller.customer is None or not caller.customer.get("has_pin"):
-            return Bid(0, "for registered customers with a PIN")
-        return super().bid(request, caller)
+        offer = super().bid(request, caller)
+        if offer.score and (caller.customer is None or not caller.customer.get("has_pin")):
+            return Bid(0, "for registered customers with a PIN", "registered_only")
+        return offer

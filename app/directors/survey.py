@@ -27,7 +27,7 @@ class SurveyDirector(MenuDirector):
             and not definition.repeatable
             and runs.has_completed(definition.id, caller.msisdn)
         ):
-            return Bid(0, "already completed (once per customer)")
+            return Bid(0, "already completed (once per customer)", "already_done")
         return offer
 
     def start(self, session: InterrogationSession, request: UssdRequest) -> Prompt:

@@ -3,6 +3,7 @@
 An interrogator is stateless; everything it needs for one hop arrives in an `Ask`.
 """
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -90,10 +91,22 @@ class Interrogator:
             InvalidAnswer: the reply is not acceptable; the message says why.
             KeepAsking / EndSession: see their docstrings.
         """
-        return raw.strip()
+        return printable(ask, raw.strip())
 
     def is_empty(self, raw: str) -> bool:
         return raw.strip() == ""
+
+
+def printable(ask: Ask, text: str) -> str:
+    """`text` if it holds no control character (Unicode category C: NUL, other controls,
+    format characters such as the right-to-left override U+202E, unassigned code points).
+
+    Raises:
+        InvalidAnswer: it holds one; the caller is asked again, and told why.
+    """
+    if any(unicodedata.category(char).startswith("C") for char in text):
+        raise InvalidAnswer(ask.msg("controls"))
+    return text
 
 
 def keyed(labels: list[tuple[str, Any]]) -> list[tuple[str, str, Any]]:

@@ -50,10 +50,25 @@ class ChoiceInterrogator(Interrogator):
 _MANY = re.compile(r"^[0-9]+([ ,]+[0-9]+)*$")
 
 
+def exclusive_clash(ask: Ask, options: list[tuple[str, str, Any]], values: list[Any]) -> None:
+    """Refuse `values` when one of them is an `exclusive` option chosen with others.
+
+    Raises:
+        InvalidAnswer: naming the exclusive option.
+    """
+    if len(set(values)) < 2:
+        return
+    exclusive = {c.spec.value for c in ask.question.choices if c.spec.exclusive}
+    for _key, label, value in options:
+        if value in exclusive and value in values:
+            raise InvalidAnswer(ask.msg("exclusive", label=label))
+
+
 @interrogators.register("multi_choice")
 class MultiChoiceInterrogator(Interrogator):
     """Pick several options: all at once ("1,3" or "1 3") or one at a time (choosing one
-    again takes it back), then "Done".
+    again takes it back), then "Done". An `exclusive` option ("None", "Don't know") is
+    refused beside any other, with the reason.
 
     The stored value is the list of chosen values in the order shown.
     """
@@ -81,10 +96,12 @@ class MultiChoiceInterrogator(Interrogator):
         keys = re.split(r"[ ,]+", key)
         values = [pick(options, part, ask) for part in keys]
         if len(keys) > 1:
+            exclusive_clash(ask, options, values)
             return [value for _k, _l, value in options if value in values]
         chosen = scratch.setdefault("chosen", [])
         if values[0] in chosen:
             chosen.remove(values[0])  # choosing it again takes it back
         else:
+            exclusive_clash(ask, options, [*chosen, values[0]])
             chosen.append(values[0])
         raise KeepAsking("")

@@ -23,6 +23,13 @@ PIN_LENGTH = 4
 _PIN = re.compile(rf"[0-9]{{{PIN_LENGTH}}}", re.ASCII)
 
 
+def is_trivial(pin: str) -> bool:
+    """One digit repeated ("1111") or a run up or down ("1234", "4321"): the first PINs a
+    thief tries, refused by mobile-money services for that reason."""
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    return steps in ({0}, {1}, {-1})
+
+
 def _digits(ask: Ask, raw: str) -> str:
     pin = raw.strip()
     if _PIN.fullmatch(pin) is None:
@@ -62,7 +69,8 @@ def _minutes_locked(customer: Any) -> int:
 
 @interrogators.register("new_pin")
 class NewPinInterrogator(Interrogator):
-    """Choose a PIN, then enter it again; stores the salted hash of the PIN."""
+    """Choose a PIN, then enter it again; stores the salted hash of the PIN. A repeated or
+    sequential PIN ("1111", "1234", "4321") is refused with the reason."""
 
     def prompt(self, ask: Ask) -> Prompt:
         if "first" in ask.scratch():  # the second entry: ask only for the confirmation
@@ -74,6 +82,8 @@ class NewPinInterrogator(Interrogator):
         scratch = ask.scratch()
         first = scratch.pop("first", None)
         if first is None:
+            if is_trivial(pin):
+                raise InvalidAnswer(ask.msg("pin_trivial"))
             scratch["first"] = customers.hash_pin(pin, ask.config)
             raise KeepAsking("")
         if not customers.pin_matches(first, pin, ask.config):

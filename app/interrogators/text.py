@@ -3,16 +3,17 @@
 import re
 from typing import Any
 
-from app.interrogators import Ask, Interrogator, InvalidAnswer, interrogators
+from app.interrogators import Ask, Interrogator, InvalidAnswer, interrogators, printable
 
 
 @interrogators.register("text")
 class TextInterrogator(Interrogator):
-    """Any text; `min_length`, `max_length` and `pattern` (a full-match regex) apply; a
-    reply that misses the pattern is answered with `constraint_message` when given."""
+    """Any printable text (no control characters, see `printable`); `min_length`,
+    `max_length` and `pattern` (a full-match regex) apply; a reply that misses the pattern
+    is answered with `constraint_message` when given."""
 
     def parse(self, ask: Ask, raw: str) -> Any:
-        value = " ".join(raw.split())
+        value = " ".join(printable(ask, raw.strip()).split())
         spec = ask.spec
         if spec.min_length is not None and len(value) < spec.min_length:
             raise InvalidAnswer(ask.msg("too_short", min=spec.min_length))

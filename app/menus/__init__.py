@@ -22,6 +22,7 @@ from app.menus.flow import Flow
 from app.menus.loader import Problem, parse_definition, parse_source, read_source, suggest
 from app.models import DefinitionVersion
 from app.models.base import insert_ignoring_duplicates
+from app.ussd.request import match_code
 
 log = logging.getLogger(__name__)
 
@@ -253,12 +254,7 @@ class MenuCatalog:
         an exact code or an unknown one comes back whole.
         """
         codes = {code for flow in self.flows.values() for code in flow.definition.service_codes}
-        if dialled in codes:
-            return dialled, ()
-        for code in sorted(codes, key=len, reverse=True):
-            if dialled.startswith(code[:-1] + "*") and dialled.endswith("#"):
-                return code, tuple(dialled[len(code) : -1].split("*"))
-        return dialled, ()
+        return match_code(codes, dialled) or (dialled, ())
 
 
 def _duplicate_ids(results: dict[Path, Compiled]) -> None:

@@ -51,6 +51,11 @@ class ChoiceDef(BaseModel):
     label: Text
     goto: Identifier | None = Field(None, description="Go here when this option is chosen.")
     relevant: str | None = Field(None, description="Show this option only when true.")
+    exclusive: bool = Field(
+        False,
+        description="multi_choice: only on its own (e.g. None, Don't know); chosen with "
+        "others, the answer is refused with the reason.",
+    )
 
     @field_validator("value", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from app.models.customers import CallRequest, Customer
 from app.models.ledger import Account, LedgerEntry, LedgerTransaction
 from app.models.locations import Location
 from app.models.outbox import OutboxMessage
-from app.models.sessions import UssdSessionRecord
+from app.models.sessions import HopOutcome, UssdSessionRecord
 from app.models.surveys import DefinitionVersion, SurveyAnswer, SurveyQuota, SurveyRun
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "CallRequest",
     "Customer",
     "DefinitionVersion",
+    "HopOutcome",
     "LedgerEntry",
     "LedgerTransaction",
     "Location",

@@ -1,8 +1,10 @@
-"""The outcome of each USSD session, from the gateway's end-of-session notification."""
+"""USSD sessions in SQL: each session's outcome (the gateway's end-of-session
+notification) and the outcome of each hop that changed SQL."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,3 +32,25 @@ class UssdSessionRecord(db.Model):
     last_response: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HopOutcome(db.Model):
+    """What one hop that changed SQL answered, committed in the same transaction as the
+    change: the hop's truth, which a retry of the hop answers with (as a stored
+    idempotent response) whatever Redis holds.
+
+    `hop_key` is the keyed digest of the hop's identity (AT's `text` holds PINs, so it is
+    never stored as it came); `state` is the session's plain-data state after the hop
+    (`InterrogationSession.to_state()`), whose `screens[page]` is what the caller read.
+    """
+
+    __tablename__ = "hop_outcomes"
+    __table_args__ = (UniqueConstraint("session_id", "hop_key", name="one_outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(100))
+    hop_key: Mapped[str] = mapped_column(String(32))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )

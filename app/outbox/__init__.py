@@ -1,11 +1,12 @@
 """The outbox: SMS, airtime and calls are written as rows in the transaction that caused
 them, and delivered after commit by a Celery task (eager in the embedded default).
 
-Flow: `queue()` inside the hop's transaction -> `commit_and_dispatch()` commits and enqueues
-one `deliver` task per new row -> the task sends through the configured backend and records
+Flow: `queue()` inside the hop's transaction -> `commit()` -> `dispatch()` enqueues one
+`deliver` task per new row -> the task sends through the configured backend and records
 what it sent on the row, so a redelivered task sends nothing twice.
 """
 
+import logging
 from typing import Any
 
 from flask import current_app
@@ -15,6 +16,7 @@ from app.models import OutboxMessage
 from app.models.base import insert_ignoring_duplicates, utcnow
 
 _PENDING_KEY = "sauti.outbox.queued"
+log = logging.getLogger(__name__)
 
 
 def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -> int | None:
@@ -47,22 +49,27 @@ def queue(kind: str, recipient: str, payload: dict[str, Any], dedupe_key: str) -
     return outbox_id
 
 
-def commit_and_dispatch() -> int:
-    """Commit the current transaction, then enqueue delivery of the rows it queued.
+def commit() -> list[int]:
+    """Commit the current transaction; return the ids of the outbox rows it queued.
 
     The ids were taken when the rows were inserted: reading rows after the commit would
     open a new transaction on this session (and on SQLite hold the write lock an eager
     task then waits for).
-
-    Returns:
-        how many deliveries were enqueued.
     """
     if not db.session.registry.has():
-        return 0  # this request never touched the database: nothing to commit
+        return []  # this request never touched the database: nothing to commit
     ids = db.session.info.pop(_PENDING_KEY, [])
     db.session.commit()
+    return ids
+
+
+def dispatch(ids: list[int]) -> None:
+    """Enqueue delivery of committed outbox rows (run them now without a broker).
+
+    A delivery that fails here is left pending for the sweep; it never undoes the commit.
+    """
     if not ids:
-        return 0
+        return
     from app.celery_app import celery_for
     from app.outbox.tasks import deliver  # imported late: the task module needs Celery set up
 
@@ -70,11 +77,14 @@ def commit_and_dispatch() -> int:
     # Celery's eager tracing, which costs more than sending to a development backend.
     in_process = celery_for(current_app._get_current_object()).conf.task_always_eager
     for outbox_id in ids:
-        if in_process:
-            deliver(outbox_id)
-        else:
-            deliver.delay(outbox_id)
-    return len(ids)
+        try:
+            if in_process:
+                deliver(outbox_id)
+            else:
+                deliver.delay(outbox_id)
+        except Exception:  # the row stays pending: `outbox sweep` (Celery beat) retries it
+            db.session.rollback()
+            log.exception("outbox %s: delivery not started; left for the sweep", outbox_id)
 
 
 def discard_queued() -> None:

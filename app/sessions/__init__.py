@@ -1,12 +1,55 @@
 """USSD session state: the signed plain-data state in Redis, its store and its manager."""
 
+import fcntl
+import os
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import redis
 from flask import Flask
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from app.errors import ConfigurationError
+from app.settings import report
+
+# Held open for the life of a gunicorn worker that serves the embedded store.
+_embedded_claim: IO[str] | None = None
+
+
+def claim_embedded_store(instance_path: str) -> None:
+    """Make sure no other process of this gunicorn server serves the embedded store.
+
+    The in-process fakeredis is one store per process: two workers would each keep their
+    own sessions and answer each other's hops wrongly. Under gunicorn (which sets
+    SERVER_SOFTWARE) the first worker takes an exclusive lock on
+    `instance/embedded-redis.lock`; any other worker refuses to start. Other processes
+    (`flask run`, CLI commands, tests) each run their own sessions and are left alone.
+
+    Raises:
+        ConfigurationError: another live worker already serves the embedded store.
+    """
+    global _embedded_claim
+    if _embedded_claim is not None or not os.environ.get("SERVER_SOFTWARE", "").startswith(
+        "gunicorn/"
+    ):
+        return
+    claim = (Path(instance_path) / "embedded-redis.lock").open("a+")
+    try:
+        fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        claim.close()
+        raise ConfigurationError(
+            report(
+                [
+                    "REDIS_URL is not set and another worker already serves the embedded "
+                    "in-process store: each worker would keep its own sessions "
+                    "(set REDIS_URL, or run one worker)"
+                ]
+            )
+        ) from None
+    _embedded_claim = claim
 
 
 class EmbeddedRedis:
@@ -42,11 +85,16 @@ class EmbeddedRedis:
 def make_redis(app: Flask) -> "redis.Redis | EmbeddedRedis":
     """A Redis client with short socket timeouts and a small, explicit retry budget.
 
-    `REDIS_URL` unset means the embedded default: an in-process fakeredis. A hung Redis then
-    costs a hop about `(REDIS_RETRIES + 1) * REDIS_SOCKET_TIMEOUT_SECONDS` per command.
+    `REDIS_URL` unset means the embedded default: an in-process fakeredis, for one process
+    only (see `claim_embedded_store`). A hung Redis costs a hop about
+    `(REDIS_RETRIES + 1) * REDIS_SOCKET_TIMEOUT_SECONDS` per command.
+
+    Raises:
+        ConfigurationError: the embedded store would serve a second gunicorn worker.
     """
     url = app.config.get("REDIS_URL")
     if not url:
+        claim_embedded_store(app.instance_path)
         return EmbeddedRedis()
     timeout = app.config["REDIS_SOCKET_TIMEOUT_SECONDS"]
     return redis.Redis.from_url(

@@ -1,47 +1,53 @@
-"""SessionManager: one USSD hop from request to screen — replay, resume, bidding, dispatch.
+"""SessionManager: one USSD hop from request to screen, under the session's lock.
 
-lock(session) -> load signed state -> replay? -> new: resume offer or auction
--> director.handle(reply) -> commit SQL -> save state (compare-and-set) -> screen
+lock(session) -> load signed state -> replay? -> dispatch (resume offer, auction,
+director) -> commit SQL with the hop's outcome -> save state (compare-and-set) -> screen
+
+Once SQL has committed, the reply is what was committed, whatever Redis does afterwards:
+the hop's outcome row (app/sessions/outcomes.py) is its truth, and a retry of the hop
+answers with it. A hop that fails commits nothing, says so, and is kept as the session's
+end, so a replay gets that same answer and never a fresh attempt. Every wait inside a hop
+is bounded to fit USSD_HOP_BUDGET_SECONDS (app/settings.py checks the settings fit).
 """
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
 
+import redis
 from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from app import customers, outbox
-from app.directors import Caller, DirectorSet
-from app.errors import NoDirectorError, RateLimitedError, SessionBusyError
+from app import outbox
+from app.database import read_outside
+from app.errors import (
+    HopAnswered,
+    HopTimeout,
+    RateLimitedError,
+    SessionBusyError,
+    SessionConflictError,
+)
 from app.extensions import db
 from app.interrogators.messages import message
+from app.models import Customer
 from app.phones import mask
-from app.prompts import Choice, Prompt
+from app.sessions import outcomes
+from app.sessions.dispatch import Dispatcher
 from app.sessions.state import InterrogationSession
-from app.sessions.store import SessionStore
-from app.ussd.render import paginate
+from app.sessions.store import Hop, SessionStore
 from app.ussd.request import UssdRequest
 
 log = logging.getLogger(__name__)
 
-MORE_KEY, PAGE_BACK_KEY = "98", "0"
 LOCK_POLL_SECONDS = 0.005
-_RESUMED_FIELDS = (
-    "director",
-    "definition_id",
-    "definition_version",
-    "state",
-    "answers",
-    "back_stack",
-    "language",
-    "scratch",
-    "run_id",
-)
-
-
-class HopConflict(Exception):
-    """The callback's input path does not extend the session's last one."""
+# What a hop that could not run is told, by what stopped it (anything else: "sorry").
+_REFUSALS = {
+    SessionConflictError: "session_refused",
+    RateLimitedError: "slow_down",
+    SessionBusyError: "busy",
+    redis.RedisError: "busy",
+}
 
 
 @dataclass(frozen=True)
@@ -51,175 +57,157 @@ class Screen:
     text: str
     end: bool
 
+    @classmethod
+    def of(cls, session: InterrogationSession) -> "Screen":
+        return cls(session.screen, session.end)
+
 
 class SessionManager:
     """Runs hops for one app (cheap to build: one per request)."""
 
     def __init__(self, app: Flask) -> None:
         self.config = app.config
-        self.directors: DirectorSet = app.extensions["directors"]
         self.store: SessionStore = app.extensions["session_store"]
+        self.dispatch = Dispatcher(app)
 
     def handle(self, request: UssdRequest) -> Screen:
         """Answer one hop.
 
         Raises:
             SessionConflictError: the session id belongs to another MSISDN or service code.
-            SessionBusyError: the lock could not be had in the bounded wait, or a newer hop
-                saved first.
+            SessionBusyError: the lock could not be had in the bounded wait.
             RateLimitedError: the caller started more than USSD_NEW_SESSIONS_PER_MINUTE.
-            redis.RedisError: Redis failed (the boundary answers politely).
+            redis.RedisError: Redis failed before the hop began (the boundary answers).
         """
-        hop_id = self.digest(request.hop_id)
+        hop_key = self.dispatch.digest(request.hop_id)
+        hop = self._take(request, hop_key)
+        if isinstance(hop, Screen):
+            return hop
+        limit = self.config["USSD_NEW_SESSIONS_PER_MINUTE"]
+        if hop.session is None and limit and hop.started_this_minute > limit:
+            self.store.release(request.session_id, hop.token)
+            raise RateLimitedError(f"{mask(request.msisdn)} started too many sessions")
+        outcomes.start_hop()
+        try:
+            return self._run(request, hop, hop_key)
+        finally:
+            outcomes.end_hop()
+
+    def refused(self, request: UssdRequest, err: Exception) -> Screen:
+        """The polite END for a hop that could not run, in the caller's language when
+        known (the session's, else the customer record's)."""
+        key = next((k for kind, k in _REFUSALS.items() if isinstance(err, kind)), "sorry")
+        language = getattr(err, "language", None) or self.caller_language(request.msisdn)
+        return Screen(message(language, key), True)
+
+    @staticmethod
+    def caller_language(msisdn: str) -> str:
+        """The customer's language ("en" when unknown or the database cannot say)."""
+        try:
+            found = read_outside(select(Customer.language).where(Customer.msisdn == msisdn))
+        except SQLAlchemyError:
+            return "en"
+        return found or "en"
+
+    def _take(self, request: UssdRequest, hop_key: str) -> Hop | Screen:
+        """Take the session's lock (bounded wait), or the answer a replay gets."""
         deadline = time.monotonic() + self.store.lock_wait_seconds
         while True:
             hop = self.store.begin(request.session_id, request.msisdn, request.service_code)
             session = hop.session
-            if session is not None and (hop_id == session.last_hop_id or session.end):
+            if session is not None and (hop_key == session.last_hop_id or session.end):
                 if hop.locked:  # a repeated callback: nothing re-runs
                     self.store.release(request.session_id, hop.token)
-                return Screen(session.screen, session.end)
+                return Screen.of(session)
             if hop.locked:
-                break
+                return hop
             if time.monotonic() > deadline:
-                raise SessionBusyError(f"session {request.session_id} is busy")
+                stored = self._stored(request, hop_key)  # a hop whose state save was lost
+                if stored is not None:
+                    return Screen.of(stored)
+                language = session.language if session else None
+                raise SessionBusyError(f"session {request.session_id} is busy", language)
             time.sleep(LOCK_POLL_SECONDS)
-        limit = self.config["USSD_NEW_SESSIONS_PER_MINUTE"]
-        if session is None and limit and hop.started_this_minute > limit:
-            self.store.release(request.session_id, hop.token)
-            raise RateLimitedError(f"{mask(request.msisdn)} started too many sessions")
+
+    def _run(self, request: UssdRequest, hop: Hop, hop_key: str) -> Screen:
+        """Run the hop: commit its SQL with its outcome, then keep the state. A failure
+        commits nothing and answers with what is known (see `_recover`)."""
+        started, session = time.monotonic(), hop.session
         try:
             if session is None:
-                session = self._create(request)
-                prompt, page = self._begin(session, request, hop.resume_id), 0
+                session = self.dispatch.create(request)
+                prompt, page = self.dispatch.begin(session, request, hop.resume_id), 0
             else:
-                prompt, page = self._step(session, request)
-            return self._save(session, request, prompt, page, hop.token)
-        except Exception:
+                prompt, page = self.dispatch.step(session, request)
+            self.dispatch.lay_out(session, request, prompt, page)
+            if time.monotonic() - started > self.config["USSD_HOP_BUDGET_SECONDS"]:
+                # The lock's TTL is sized for a hop within budget: past it, commit nothing.
+                raise HopTimeout(f"session {request.session_id}: past the hop budget")
+            if outcomes.wrote() and not outcomes.record(
+                session.session_id, hop_key, session.to_state()
+            ):
+                raise HopAnswered(f"session {request.session_id}: an earlier try committed")
+            deliveries = outbox.commit()
+        except Exception as err:
             db.session.rollback()
             outbox.discard_queued()
-            self.store.release(request.session_id, hop.token)
-            raise
+            return self._recover(request, hop, hop_key, err)
+        self._keep(session, hop.token)
+        outbox.dispatch(deliveries)
+        return Screen.of(session)
 
-    def _step(
-        self, session: InterrogationSession, request: UssdRequest
-    ) -> tuple[Prompt | None, int]:
-        """A later hop: the next prompt (None when only the page changes) and its page."""
+    def _recover(self, request: UssdRequest, hop: Hop, hop_key: str, err: Exception) -> Screen:
+        """After a failed try: the outcome an earlier try committed, else this failure,
+        kept as the session's end (resumable from where it stood before this hop)."""
+        if isinstance(err, HopAnswered | HopTimeout):
+            log.warning("%s", err)
+        else:
+            log.exception("session %s: hop failed", request.session_id)
+        language = hop.session.language if hop.session else self.caller_language(request.msisdn)
         try:
-            reply = self.reply(request, session)
-        except HopConflict:
-            log.warning("session %s: input path does not extend the last hop", session.session_id)
-            return None, session.page
-        session.hops += 1
-        if reply == MORE_KEY and session.page + 1 < len(session.screens):
-            return None, session.page + 1
-        if reply == PAGE_BACK_KEY and session.page > 0:
-            return None, session.page - 1
-        if session.resume_from:
-            return self._resume_choice(session, request, reply), 0
-        director = self.directors.get(session.director)
-        if director is None:
-            raise NoDirectorError(f"director {session.director!r} is gone")
-        return director.handle(session, reply), 0
+            stored = outcomes.find(request.session_id, hop_key)
+        except SQLAlchemyError as lookup:
+            # Whether an earlier try committed is unknown: claim nothing, keep nothing.
+            log.warning("session %s: outcome unknown (%s)", request.session_id, lookup)
+            self._release(request.session_id, hop.token)
+            return Screen(message(language, "busy"), True)
+        if stored is not None:
+            kept = InterrogationSession.from_state(stored)
+        else:
+            kept = self._failed(request, language)
+        self._keep(kept, hop.token)
+        return Screen.of(kept)
 
-    def digest(self, hop_id: str) -> str:
-        """A keyed digest of a hop's identity (it may hold a PIN: never stored as is)."""
-        key = self.config["SESSION_SIGNING_KEY"].encode()[:64]
-        return hashlib.blake2b(hop_id.encode(), key=key, digest_size=16).hexdigest()
+    def _failed(self, request: UssdRequest, language: str) -> InterrogationSession:
+        """The session as it stood before the failed hop, ended: "nothing was changed"."""
+        try:
+            failed = self.store.load(request.session_id, request.msisdn, request.service_code)
+        except (redis.RedisError, SessionConflictError):
+            failed = None
+        failed = failed or self.dispatch.bare(request)
+        failed.screens, failed.page = [message(language, "sorry")], 0
+        failed.final = failed.end = failed.failed = True
+        failed.last_hop_id = self.dispatch.digest(request.hop_id)
+        failed.last_hop_len = len(request.hop_id)
+        return failed
 
-    def reply(self, request: UssdRequest, session: InterrogationSession) -> str:
-        """This hop's reply. On accumulating gateways it is what follows the previous
-        hop's text, so a `*` typed inside a reply and repeated replies stay intact.
+    def _keep(self, session: InterrogationSession, token: str) -> None:
+        """Save the state (compare-and-set) and release the lock. The answer stands even
+        when Redis fails: SQL already holds what was committed."""
+        try:
+            self.store.save(session, token)
+        except (redis.RedisError, SessionBusyError) as err:
+            log.warning("session %s: state not saved (%s)", session.session_id, err)
 
-        Raises:
-            HopConflict: the path does not extend the previous hop's.
-        """
-        if request.reply is not None:
-            return request.reply
-        text, known = request.text, session.last_hop_len
-        if known == 0 and session.last_hop_id == self.digest(""):
-            return text
-        if text[known : known + 1] == "*" and self.digest(text[:known]) == session.last_hop_id:
-            return text[known + 1 :]
-        raise HopConflict(f"path does not extend the previous hop ({len(text)} chars)")
+    def _release(self, session_id: str, token: str) -> None:
+        try:
+            self.store.release(session_id, token)
+        except redis.RedisError as err:
+            log.warning("session %s: lock not released (%s)", session_id, err)
 
-    def _create(self, request: UssdRequest) -> InterrogationSession:
-        customer = customers.find(request.msisdn)
-        return InterrogationSession(
-            session_id=request.session_id,
-            msisdn=request.msisdn,
-            service_code=request.service_code,
-            network_code=request.network_code,
-            gateway=request.gateway,
-            customer=customer.snapshot() if customer else None,
-            language=customer.language if customer else "en",
-        )
-
-    def _begin(
-        self, session: InterrogationSession, request: UssdRequest, resume_id: str | None
-    ) -> Prompt:
-        """First hop: offer to resume a dropped session, else hold the auction."""
-        dropped = resume_id and self.store.resumable(
-            resume_id, request.msisdn, request.service_code
-        )
-        if dropped and dropped.session_id != session.session_id:
-            session.resume_from = dropped.session_id
-            session.language = dropped.language
-            return self._resume_prompt(session.language)
-        return self._auction(session, request)
-
-    @staticmethod
-    def _resume_prompt(language: str, note: str = "") -> Prompt:
-        text = message(language, "resume")
-        choices = (
-            Choice("1", message(language, "continue")),
-            Choice("2", message(language, "restart")),
-        )
-        return Prompt(f"{note}\n{text}" if note else text, choices, language=language)
-
-    def _auction(self, session: InterrogationSession, request: UssdRequest) -> Prompt:
-        director = self.directors.auction(request, Caller(session.msisdn, session.customer))
-        if director is None:
-            log.info("no director for %s on %s", mask(session.msisdn), request.dialled)
-            return Prompt(message(session.language, "closed"), end=True)
-        session.director = director.key
-        return director.start(session, request)
-
-    def _resume_choice(
-        self, session: InterrogationSession, request: UssdRequest, reply: str
-    ) -> Prompt:
-        """ "1" carries on with the dropped session's state; "2" starts afresh."""
-        if reply not in {"1", "2"}:
-            return self._resume_prompt(session.language, message(session.language, "choose"))
-        dropped_id, session.resume_from = session.resume_from, ""
-        if reply == "1":
-            dropped = self.store.load(dropped_id, session.msisdn, session.service_code)
-            director = self.directors.get(dropped.director) if dropped else None
-            if dropped is not None and director is not None:
-                for name in _RESUMED_FIELDS:
-                    setattr(session, name, getattr(dropped, name))
-                return director.reprompt(session)
-        self.store.forget_resume(session.msisdn, session.service_code)
-        return self._auction(session, request)
-
-    def _save(
-        self,
-        session: InterrogationSession,
-        request: UssdRequest,
-        prompt: Prompt | None,
-        page: int,
-        token: str,
-    ) -> Screen:
-        """Commit SQL, then the state (compare-and-set), then hand over the screen."""
-        if prompt is not None:
-            limit = self.config["USSD_SCREEN_CHARS"].get(
-                request.network_code, self.config["USSD_DEFAULT_SCREEN_CHARS"]
-            )
-            session.screens = paginate(prompt, limit)
-            session.final = prompt.end
-        session.page = page
-        session.end = session.final and page == len(session.screens) - 1
-        session.last_hop_id, session.last_hop_len = self.digest(request.hop_id), len(request.hop_id)
-        outbox.commit_and_dispatch()
-        self.store.save(session, token)
-        return Screen(session.screen, session.end)
+    def _stored(self, request: UssdRequest, hop_key: str) -> InterrogationSession | None:
+        try:
+            stored = outcomes.find(request.session_id, hop_key)
+        except SQLAlchemyError:
+            return None
+        return InterrogationSession.from_state(stored) if stored is not None else None

@@ -1,7 +1,7 @@
 """InterrogationSession: one caller's place in a USSD session, as plain data only."""
 
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 STATE_FORMAT = 1
@@ -20,7 +20,10 @@ class InterrogationSession:
         service_code: the dialled code, e.g. "*384*1#".
         network_code: the gateway's MCC+MNC, e.g. "63902".
         gateway: adapter name, e.g. "africastalking".
-        director: name of the director that won the bid ("" before the auction).
+        director: name of the director that won the bid ("" before the auction, and
+            after a director handed the caller back for another auction).
+        entry_code: the service code the running definition answered, without deep-dial
+            answers (the auction after a hand-back is held on it).
         definition_id / definition_version: the YAML definition and its content hash.
         state: the current question id.
         answers: question id -> accepted answer (plain data).
@@ -34,6 +37,8 @@ class InterrogationSession:
         screens / page: the pages of the last prompt and which one was shown.
         final: the last prompt ends the session once its last page is shown.
         end: True once an END was sent.
+        failed: the session ended because a hop failed (nothing of that hop was kept); it
+            may be resumed from where it stood before that hop.
         version: incremented on every save; the store refuses a stale write.
         hops: hops answered so far; started_at: epoch seconds.
         resume_from: set while "Continue / Start again" is on screen.
@@ -47,6 +52,7 @@ class InterrogationSession:
     network_code: str = ""
     gateway: str = "africastalking"
     director: str = ""
+    entry_code: str = ""
     definition_id: str = ""
     definition_version: str = ""
     state: str = ""
@@ -61,6 +67,7 @@ class InterrogationSession:
     page: int = 0
     final: bool = False
     end: bool = False
+    failed: bool = False
     version: int = 0
     hops: int = 0
     started_at: float = field(default_factory=time.time)
@@ -77,15 +84,28 @@ class InterrogationSession:
     def from_state(cls, state: dict[str, Any]) -> "InterrogationSession":
         """Rebuild from `to_state()` output.
 
+        A state saved before a field with a default was added gets that default.
+
         Raises:
-            ValueError: unknown format or fields missing/extra.
+            ValueError: unknown format, unknown fields, or required fields missing.
         """
         if state.get("format") != STATE_FORMAT:
             raise ValueError(f"unknown session state format {state.get('format')!r}")
         data = {key: value for key, value in state.items() if key != "format"}
-        if data.keys() != _FIELDS:
+        if not data.keys() <= _FIELDS or not _REQUIRED <= data.keys():
             raise ValueError("session state fields do not match")
         return cls(**data)
+
+    @property
+    def resumable(self) -> bool:
+        """A dropped caller may continue it: something was answered in its flow, and it
+        did not end (unless a failed hop ended it)."""
+        return bool(self.back_stack) and (not self.end or self.failed)
+
+    def leave_flow(self) -> None:
+        """Forget the flow the caller was in (its director handed the caller back)."""
+        for name in FLOW_FIELDS:
+            setattr(self, name, _DEFAULTS[name]())
 
     @property
     def screen(self) -> str:
@@ -94,3 +114,24 @@ class InterrogationSession:
 
 
 _FIELDS = frozenset(f.name for f in fields(InterrogationSession))
+_REQUIRED = frozenset(
+    f.name
+    for f in fields(InterrogationSession)
+    if f.default is MISSING and f.default_factory is MISSING
+)
+_DEFAULTS = {
+    f.name: (f.default_factory if f.default_factory is not MISSING else lambda f=f: f.default)
+    for f in fields(InterrogationSession)
+}
+# What a director's flow keeps in the session (the rest is the caller's and the hop's).
+FLOW_FIELDS = (
+    "director",
+    "entry_code",
+    "definition_id",
+    "definition_version",
+    "state",
+    "answers",
+    "back_stack",
+    "scratch",
+    "run_id",
+)

@@ -222,7 +222,6 @@ class SessionStore:
         signature = self._signer.get_signature(
             self._signed(session.session_id, session.msisdn, payload)
         )
-        resumable = session.hops > 0 and not session.end
         saved = self._save(
             keys=[
                 self.key(session.session_id),
@@ -237,7 +236,7 @@ class SessionStore:
                 session.msisdn,
                 session.service_code,
                 self.ttl_seconds,
-                "keep" if resumable else "clear",
+                "keep" if session.resumable else "clear",
                 session.session_id,
                 token,
             ],
@@ -249,12 +248,12 @@ class SessionStore:
     def resumable(
         self, session_id: str, msisdn: str, service_code: str
     ) -> InterrogationSession | None:
-        """The dropped session `session_id` (from a resume pointer), if it is unfinished."""
+        """The dropped session `session_id` (from a resume pointer), if it can be resumed."""
         try:
             session = self.load(session_id, msisdn, service_code)
         except SessionConflictError:
             return None
-        return session if session and not session.end and session.hops > 0 else None
+        return session if session and session.resumable else None
 
     def forget_resume(self, msisdn: str, service_code: str) -> None:
         """Drop the resume pointer (the caller chose "Start again")."""

@@ -38,7 +38,7 @@ def dial_command(
 ) -> None:
     """Dial CODE (e.g. '*384*1#', quoted for the shell) and answer each screen."""
     try:
-        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"])
+        msisdn = to_e164(msisdn, current_app.config["DEFAULT_COUNTRY"], possible=True)
     except InvalidPhoneNumber as err:
         raise click.BadParameter(str(err), param_hint="--msisdn") from err
     catalog = current_app.extensions["menus"]

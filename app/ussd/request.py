@@ -1,7 +1,9 @@
 """UssdRequest: one gateway callback, normalised, so nothing above the adapters knows
 which gateway sent it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,29 @@ class UssdRequest:
         if not self.dialled_extra:
             return self.service_code
         return self.service_code[:-1] + "*" + "*".join(self.dialled_extra) + "#"
+
+
+class DialMatch(NamedTuple):
+    """A service code a dial string reaches, and the deep-dial answers typed after it."""
+
+    code: str
+    answers: tuple[str, ...]
+
+
+def match_code(codes: Iterable[str], dialled: str) -> DialMatch | None:
+    """Which of `codes` the full dial string reaches, the longest first.
+
+    Every bid and the CLI use this on the whole dial string, so a code reaches the same
+    definition however the gateway split it (AT may send `*384*1#` as `serviceCode=*384#`
+    and `text=1`; Hubtel sends it whole in `Message`).
+
+    Returns:
+        `("*384*1#", ())` for an exact dial, `("*384*1#", ("2",))` for `*384*1*2#` when
+        `*384*1*2#` itself is not among `codes`; None when no code is reached.
+    """
+    for code in sorted(codes, key=len, reverse=True):
+        if dialled == code:
+            return DialMatch(code, ())
+        if dialled.startswith(code[:-1] + "*") and dialled.endswith("#"):
+            return DialMatch(code, tuple(dialled[len(code) : -1].split("*")))
+    return None

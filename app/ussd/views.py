@@ -20,7 +20,6 @@ from app.errors import (
     SessionConflictError,
 )
 from app.extensions import db
-from app.interrogators.messages import message
 from app.metrics import SESSIONS, note_hop
 from app.models import UssdSessionRecord
 from app.phones import mask
@@ -31,6 +30,7 @@ from app.ussd.gateways import UssdGateway, gateways
 log = logging.getLogger(__name__)
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
 _GATEWAYS = gateways()
+_REFUSALS = {SessionConflictError: "conflict", RateLimitedError: "rate_limited"}
 _PRIVATE_FIELDS = frozenset({"phoneNumber", "Mobile", "text", "Message", "input"})
 
 
@@ -56,25 +56,19 @@ def callback(gateway: str, token: str) -> Response:
     if log.isEnabledFor(logging.DEBUG):  # never the phone number or the replies (PINs)
         shown = {k: v for k, v in request.form.items() if k not in _PRIVATE_FIELDS}
         log.debug("hop %s from %s: %s", ussd_request.session_id, mask(ussd_request.msisdn), shown)
+    manager = SessionManager(current_app)
     try:
-        screen = SessionManager(current_app).handle(ussd_request)
+        screen = manager.handle(ussd_request)
         note_hop(outcome="end" if screen.end else "continue")
-    except SessionConflictError:
-        note_hop(outcome="conflict")
-        screen = Screen(message("en", "closed"), True)
-    except RateLimitedError as err:
+    except (SessionConflictError, RateLimitedError, SessionBusyError, redis.RedisError) as err:
         log.warning("session %s refused: %s", ussd_request.session_id, err)
-        note_hop(outcome="rate_limited")
-        screen = Screen(message("en", "slow_down"), True)
-    except (SessionBusyError, redis.RedisError) as err:
-        log.warning("session %s: %s", ussd_request.session_id, err)
-        note_hop(outcome="busy")
-        screen = Screen(message("en", "busy"), True)
-    except Exception:  # the boundary: the handset still gets a polite END
+        note_hop(outcome=_REFUSALS.get(type(err), "busy"))
+        screen = manager.refused(ussd_request, err)
+    except Exception as err:  # the boundary: the handset still gets a polite END
         log.exception("session %s: hop failed", ussd_request.session_id)
         db.session.rollback()
         note_hop(outcome="error")
-        screen = Screen(message("en", "sorry"), True)
+        screen = manager.refused(ussd_request, err)
     return adapter.respond(screen, ussd_request)
 
 

@@ -110,7 +110,9 @@ def test_text_on_an_unknown_session_is_not_replayed_as_answers(client):
 
 def test_unknown_service_code_ends_politely(client):
     handset = Handset(client, "+254722000001", "*999#")
-    assert handset.send() == "END Sorry, this service is not available to you."
+    assert handset.send() == (
+        "END Sorry, no service answers this code. Check the code and dial again."
+    )
 
 
 def test_a_deep_dial_code_reaches_the_definition_bound_to_it(client):

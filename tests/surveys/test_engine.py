@@ -182,7 +182,7 @@ def test_decimal_numbers_and_skip_logic(app, client):
 
 def test_once_per_customer_survey_is_not_offered_again(app, client):
     complete(farmer(client))
-    assert farmer(client).send() == "END Sorry, this service is not available to you."
+    assert farmer(client).send() == "END You have already completed this. Thank you."
 
 
 def test_gender_quota_stops_at_the_quota_question(app, client):

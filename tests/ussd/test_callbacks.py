@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import UssdSessionRecord
-from tests.conftest import USSD_URL, Handset
+from app.seed import seed_locations
+from tests.conftest import TOKEN, USSD_URL, Handset
 
 FORM = {
     "sessionId": "ATUid_curl",
@@ -71,7 +72,7 @@ def test_session_id_from_another_msisdn_is_refused(seeded, client):
     thief.session_id = owner.session_id
     thief.inputs = ["6"]
     body = client.post(USSD_URL, data=thief.form()).get_data(as_text=True)
-    assert body == "END Sorry, this service is not available to you."
+    assert body == "END Sorry, this session cannot continue. Please dial again."
     assert owner.send("6").startswith("CON Enter your PIN")  # the owner is unaffected
 
 
@@ -116,5 +117,86 @@ def test_a_caller_starting_too_many_sessions_is_asked_to_wait(app_factory):
     assert Handset(client, "+254733000111").send().startswith("CON Welcome")
     assert Handset(client, "+254733000111").send().startswith("CON ")
     third = Handset(client, "+254733000111").send()
-    assert third == "END You have dialled many times. Please try again in a minute."
+    assert third == (
+        "END You have started many sessions this minute. Please try again in a minute."
+    )
     assert Handset(client, "+254733000222").send().startswith("CON Welcome")  # others are fine
+
+
+def test_a_possible_number_in_a_range_unknown_to_the_metadata_is_a_caller(app, client):
+    # +254 81x is not (yet) a mobile range in phonenumbers' metadata, but has Kenya's length.
+    response = client.post(USSD_URL, data={**FORM, "phoneNumber": "+254811000001"})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith("CON Welcome to Sauti Money.")
+    for garbage in ("12", "+2541", "+25481100000111111", "abc"):
+        response = client.post(USSD_URL, data={**FORM, "phoneNumber": garbage})
+        assert response.status_code == 400, garbage
+
+
+def test_a_deep_dial_of_the_registration_code_registers_an_unknown_caller(app, client):
+    # *384*1# dialled where the gateway serves *384#: AT sends serviceCode=*384# and text=1.
+    phone = Handset(client, "+254733000555", "*384#")
+    phone.inputs = ["1"]
+    body = client.post(USSD_URL, data=phone.form()).get_data(as_text=True)
+    assert body.startswith("CON Welcome to Sauti Money.\nWhat is your full name?")
+    assert phone.send("Wanjiku Kamau").startswith("CON Which city or town")
+
+
+def test_a_hubtel_deep_dial_of_the_registration_code_registers_an_unknown_caller(app, client):
+    form = {
+        "Type": "Initiation",
+        "Message": "*384*1#",
+        "ServiceCode": "384",
+        "Operator": "mtn",
+        "Mobile": "254733000556",
+        "SessionId": "hubtel-deep-registration",
+        "Sequence": 1,
+    }
+    reply = client.post(f"/ussd/hubtel/{TOKEN}", json=form).get_json()
+    assert reply["Message"].startswith("Welcome to Sauti Money.\nWhat is your full name?")
+
+
+def sw_customer(app, msisdn: str, **fields) -> None:
+    from app import customers
+
+    with app.app_context():
+        customers.store_fields(msisdn, {"name": "Otieno", "language": "sw", **fields})
+        db.session.commit()
+
+
+def test_refusals_say_what_happened_in_the_callers_language(app, client):
+    assert Handset(client, "+254733000601", "*999#").send() == (
+        "END Sorry, no service answers this code. Check the code and dial again."
+    )
+    sw_customer(app, "+254733000602")
+    assert Handset(client, "+254733000602", "*999#").send() == (
+        "END Samahani, hakuna huduma kwenye msimbo huu. Hakikisha msimbo na upige tena."
+    )
+
+
+def test_a_registered_farmer_redialling_is_told_so_in_swahili(app, client):
+    with app.app_context():
+        seed_locations()
+    farmer = Handset(client, "+254733000603", "*384*2#")
+    body = farmer.walk("2", "Otieno Ochieng", "1", "1970", "Turkana", "5", "9,10", "1,2")
+    assert body.startswith("END Asante Otieno Ochieng. Umesajiliwa na iShamba.")
+    assert Handset(client, "+254733000603", "*384*2#").send() == (
+        "END Tayari umekamilisha hili. Asante."
+    )
+
+
+def test_busy_and_slow_down_are_in_the_callers_language(app_factory):
+    app = app_factory(USSD_NEW_SESSIONS_PER_MINUTE=1)
+    client = app.test_client()
+    sw_customer(app, "+254733000604")
+    phone = Handset(client, "+254733000604", "*999#")
+    assert phone.send().startswith("END Samahani")
+    assert Handset(client, "+254733000604", "*999#").send() == (
+        "END Umeanza vipindi vingi dakika hii. Tafadhali jaribu tena baada ya dakika."
+    )
+    farmer = Handset(client, "+254733000605", "*384*2#")
+    farmer.walk("2")  # a session in Swahili; another hop of it holds its lock
+    app.extensions["redis"].set(f"sauti:lock:{farmer.session_id}", "other hop", px=5000)
+    assert farmer.send("Otieno") == (
+        "END Samahani, tuna shughuli nyingi sasa hivi. Tafadhali piga tena baadaye kidogo."
+    )

@@ -45,8 +45,14 @@ class UssdGateway:
         return str(value)
 
     def msisdn(self, raw: str, config: Mapping[str, Any], field: str) -> str:
+        """The caller's number in E.164: the gateway is the authority on who is calling, so
+        any possible number is a caller (a range newer than the metadata included).
+
+        Raises:
+            GatewayRequestError: the field is garbage.
+        """
         try:
-            return to_e164(raw, config.get("DEFAULT_COUNTRY") or self.region)
+            return to_e164(raw, config.get("DEFAULT_COUNTRY") or self.region, possible=True)
         except InvalidPhoneNumber as err:
             raise GatewayRequestError(f"field {field!r}: {err}") from err
 
