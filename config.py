@@ -52,6 +52,8 @@ class Config:
         self.REDIS_URL = env("REDIS_URL")
         self.REDIS_SOCKET_TIMEOUT_SECONDS = _float("REDIS_SOCKET_TIMEOUT_SECONDS", 0.25)
         self.REDIS_RETRIES = _int("REDIS_RETRIES", 1)
+        # After a Redis timeout, hops fail at once (polite END) for this long, then retry.
+        self.REDIS_BREAKER_SECONDS = _float("REDIS_BREAKER_SECONDS", 0.5)
         self.CELERY_BROKER_URL = env("CELERY_BROKER_URL")
         self.AT_CALLBACK_TOKEN = env("AT_CALLBACK_TOKEN")
         self.AT_USERNAME = env("AT_USERNAME", "sandbox")
@@ -77,6 +79,7 @@ class Config:
         self.USSD_LOCK_WAIT_SECONDS = _float("USSD_LOCK_WAIT_SECONDS", 0.5)
         # Inside a hop: SQLite's busy timeout and PostgreSQL's lock_timeout; the longest
         # one PostgreSQL statement may run (CLI commands and migrations are not bounded).
+        self.DATABASE_CONNECT_TIMEOUT_SECONDS = _float("DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0)
         self.DATABASE_LOCK_TIMEOUT_SECONDS = _float("DATABASE_LOCK_TIMEOUT_SECONDS", 1.0)
         self.DATABASE_STATEMENT_TIMEOUT_SECONDS = _float("DATABASE_STATEMENT_TIMEOUT_SECONDS", 1.5)
         # New sessions a caller may start per minute (0: no limit); more get a polite END.

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,11 +12,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.extensions import db
 from app.outbox import queue
 from tests.conftest import USSD_URL, Handset
+from tests.reliability.servers import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,6 +115,16 @@ def _get(url: str) -> str:
 
 def test_metrics_sum_every_gunicorn_worker(tmp_path):
     """Two sync workers, PROMETHEUS_MULTIPROC_DIR: /metrics counts every worker's hops."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server: gunicorn workers share their sessions in Redis")
+    redis_server = RedisServer(tmp_path / "redis").start()
+    try:
+        _count_across_workers(tmp_path, redis_server.url(0))
+    finally:
+        redis_server.stop()
+
+
+def _count_across_workers(tmp_path, redis_url: str) -> None:
     port = _free_port()
     (tmp_path / "prom").mkdir()
     env = dict(
@@ -123,7 +136,7 @@ def test_metrics_sum_every_gunicorn_worker(tmp_path):
         PIN_PEPPER=secrets.token_hex(16),
         AT_CALLBACK_TOKEN="metrics",
     )
-    env.pop("REDIS_URL", None)
+    env["REDIS_URL"] = redis_url
     server = subprocess.Popen(
         [
             sys.executable,

@@ -93,10 +93,10 @@ class Stack:
     def database_url(self) -> str:
         return self.postgres.url(self.database)
 
-    def sauti(self, name: str = "sauti", **extra: str) -> Sauti:
+    def sauti(self, name: str = "sauti", app: str = "app:create_app()", **extra: str) -> Sauti:
         """Start one more Sauti (2 sync workers) on this stack; stopped after the test."""
         env = dict(self.env, **extra)
-        server = Sauti(env, self.folder / f"{name}.log").start()
+        server = Sauti(env, self.folder / f"{name}.log", app=app).start()
         self.stack.enter_context(running(server))
         return server
 
