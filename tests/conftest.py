@@ -72,6 +72,8 @@ def app_factory(tmp_path):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+        if hasattr(app.extensions["redis"], "close_breaker"):
+            app.extensions["redis"].close_breaker()  # a test may have left Redis "down"
         app.extensions["redis"].flushdb()
         app.extensions["redis"].close()
 

@@ -95,6 +95,10 @@ class BreakerRedis(redis.Redis):
     breaker_seconds: float = 0.0
     _open_until: float = 0.0
 
+    def close_breaker(self) -> None:
+        """Let the next command try Redis again (an operator's command, a test's teardown)."""
+        self._open_until = 0.0
+
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Run a command, unless the breaker is open.
 
