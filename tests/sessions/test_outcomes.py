@@ -78,7 +78,7 @@ def test_a_committed_hop_says_what_it_committed_though_redis_hangs_after(own_red
     # The gateway repeats the callback while the dead hop's lock still stands, then after
     # it expired: both times the answer is the committed one, and nothing moves again.
     assert replay(client, phone) == body
-    app.extensions["redis"].delete(f"sauti:lock:{phone.session_id}")
+    app.extensions["redis"].delete(f"sauti:{{{phone.session_id}}}:lock")
     assert replay(client, phone) == body
     assert postings(app, "deposit", phone.session_id) == [reference]
     assert wallet(app, BRIAN) == 7_300_00
