@@ -96,3 +96,5 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
         # Unset: INFO, or gunicorn's --log-level when served by gunicorn.
         self.LOG_LEVEL = env("LOG_LEVEL")
+        # "json": one JSON object per line (request id, session id, masked MSISDN); "text".
+        self.LOG_FORMAT = env("LOG_FORMAT", "text")
