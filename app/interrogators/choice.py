@@ -32,7 +32,9 @@ def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
             continue
         shown.append((flow.text(choice.label, ask.language, ask.context), choice.spec.value))
     if ask.spec.randomize:
-        random.Random(f"{ask.session.session_id}:{question.name}").shuffle(shown)
+        # A stable order per session (randomize: true), not a secret.
+        rng = random.Random(f"{ask.session.session_id}:{question.name}")  # noqa: S311  # nosec B311
+        rng.shuffle(shown)
     return keyed(shown)
 
 
