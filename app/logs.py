@@ -150,7 +150,8 @@ def request_context() -> dict[str, str]:
 
 
 def _install_handler_extras(log_format: str) -> None:
-    """Every root handler gets the request context, and the JSON format when asked."""
+    """Every root handler gets the request context, and the JSON format when asked (the
+    text format stays as it is)."""
     for handler in logging.getLogger().handlers:
         if type(handler).__module__.startswith("_pytest"):
             continue  # the test runner's own capture keeps its format
@@ -158,11 +159,6 @@ def _install_handler_extras(log_format: str) -> None:
             handler.addFilter(RequestContextFilter())
         if log_format == "json":
             handler.setFormatter(JsonFormatter())
-        elif not isinstance(handler.formatter, JsonFormatter):
-            handler.setFormatter(logging.Formatter(TEXT_FORMAT))
-
-
-TEXT_FORMAT = "%(levelname)s %(name)s [%(request_id)s %(session_id)s %(msisdn)s] %(message)s"
 
 
 def init_app(app: Flask) -> None:
