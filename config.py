@@ -53,6 +53,8 @@ class Config:
         self.REDIS_SOCKET_TIMEOUT_SECONDS = _float("REDIS_SOCKET_TIMEOUT_SECONDS", 0.25)
         self.REDIS_RETRIES = _int("REDIS_RETRIES", 1)
         # After a Redis timeout, hops fail at once (polite END) for this long, then retry.
+        # /readyz: how long Redis, SQL and the broker have to answer.
+        self.READYZ_TIMEOUT_SECONDS = _float("READYZ_TIMEOUT_SECONDS", 1.0)
         self.REDIS_BREAKER_SECONDS = _float("REDIS_BREAKER_SECONDS", 0.5)
         self.CELERY_BROKER_URL = env("CELERY_BROKER_URL")
         self.AT_CALLBACK_TOKEN = env("AT_CALLBACK_TOKEN")

@@ -141,5 +141,4 @@ def _schema_at_head(engine: Engine, app: Flask) -> bool | str:
 
 def init_app(app: Flask) -> None:
     """Register the probes."""
-    app.config.setdefault("READYZ_TIMEOUT_SECONDS", 1.0)
     app.register_blueprint(bp)
