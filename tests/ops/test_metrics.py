@@ -58,6 +58,8 @@ def test_metrics_count_hops_by_gateway_and_outcome(seeded, client):
         == 1
     )
     assert hop_count(after, outcome="http_404") - hop_count(before, outcome="http_404") == 1
+    microfinance = {"director": "microfinance", **gateway}
+    assert hop_count(after, **microfinance) - hop_count(before, **microfinance) == 3
     key = ("sauti_hop_seconds_count", frozenset(gateway.items()))
     assert after[key] - before.get(key, 0) == 4
 
