@@ -188,3 +188,26 @@ def _count_across_workers(tmp_path, redis_url: str) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def test_queue_wait_is_observed_from_the_enqueue_stamp(app, client):
+    from types import SimpleNamespace
+
+    from app.metrics import ENQUEUED_HEADER, _task_published, _task_started
+
+    headers: dict = {}
+    _task_published(headers=headers)
+    request = SimpleNamespace(
+        **{ENQUEUED_HEADER: headers[ENQUEUED_HEADER] - 2.0},
+        delivery_info={"routing_key": "transactional"},
+    )
+    before = samples(client.get("/metrics").get_data(as_text=True))
+    _task_started(task=SimpleNamespace(request=request))
+    after = samples(client.get("/metrics").get_data(as_text=True))
+    labels = frozenset({"queue": "transactional"}.items())
+    assert (
+        after[("sauti_task_queue_wait_seconds_count", labels)]
+        - before.get(("sauti_task_queue_wait_seconds_count", labels), 0)
+        == 1
+    )
+    assert after[("sauti_task_queue_wait_seconds_sum", labels)] >= 2.0
