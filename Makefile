@@ -42,7 +42,7 @@ test: lint .env
 # Real redis-server, PostgreSQL (initdb), gunicorn and nginx on free ports: load, faults,
 # bad input. RELIABILITY_LOAD_SECONDS=60 for the full-length load test (CI: the default 12).
 reliability: install
-	$(VENV)/bin/python -m pytest -q -m reliability -p no:randomly tests/reliability tests/test_security.py
+	$(VENV)/bin/python -m pytest -q -s -m "reliability and not slow" -p no:randomly tests/reliability tests/test_security.py
 
 # 20 minutes at half of saturation: RSS, keys without a TTL, pool use (never in CI).
 soak: install

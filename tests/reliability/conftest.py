@@ -2,8 +2,8 @@
 template database copied for each test), and per test a fresh redis-server, database and
 Sauti under gunicorn. Every server listens on a free loopback port and is always stopped.
 
-Run with `pytest -m reliability tests/reliability` (CI does); `--load-seconds 60` gives
-the full-length load test (CI uses the short default).
+Run with `make reliability` (`pytest -m "reliability and not slow"`; CI does);
+`--load-seconds 60` gives the full-length load test (CI uses the short default).
 """
 
 import os

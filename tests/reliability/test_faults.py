@@ -74,11 +74,16 @@ def test_redis_hung_five_seconds_every_hop_answers_within_a_second(stack):
     result = box["r"]
     print(result.summary())
     assert result.server_errors == [] and result.not_con_end == []
-    during = [hop for hop in result.hops if hung_at <= hop.at < resumed_at - 1]
+    during = [hop for hop in result.hops if hung_at <= hop.at < resumed_at]
+    print(f"while hung: {len(during)} hops, max {max(h.latency_s for h in during):.3f} s")
     assert during and all(hop.latency_s < 1.0 for hop in during), max(h.latency_s for h in during)
-    assert all(hop.body.startswith(POLITE) for hop in during if hop.at > hung_at + 1)
+    # A hop sent in the last second may be served once Redis is back: a CON is right then.
+    settled = [hop for hop in during if hung_at + 1 < hop.at < resumed_at - 1]
+    assert settled and all(hop.body.startswith(POLITE) for hop in settled)
     recovered = [hop for hop in result.hops if hop.at >= resumed_at and hop.body.startswith("CON")]
-    assert recovered and recovered[0].at - resumed_at < 2.0
+    assert recovered, "no CON after Redis came back"
+    print(f"first CON {recovered[0].at - resumed_at:.2f} s after Redis came back")
+    assert recovered[0].at - resumed_at < 2.0
 
 
 def test_redis_restarted_empty_mid_money_session_runs_no_money_step(stack):
