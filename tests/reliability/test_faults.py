@@ -122,6 +122,8 @@ def test_postgres_stopped_immediate_under_withdrawals_loses_no_acknowledged_post
     result = box["r"]
     print(result.summary())
     acknowledged = sum(1 for hop in result.hops if "Withdrew" in hop.body)
+    durable = postings(stack, "withdraw") - count
+    print(f"withdrawals acknowledged {acknowledged}, in the ledger {durable}")
     assert acknowledged > 0
     assert result.server_errors == [] and result.not_con_end == []
     assert postings(stack, "withdraw") - count >= acknowledged
@@ -145,6 +147,7 @@ def test_row_lock_held_the_hop_answers_within_the_budget_and_writes_nothing(stac
         status, body, took = caller.send("1234")
         holder.rollback()
     caller.close()
+    print(f"row lock held: the hop answered in {took:.2f} s: {body[:60]!r}")
     assert status == 200 and took < BUDGET_S / 3, (took, body)
     assert body.startswith("END "), body
     assert balance(stack, caller.msisdn) == before and postings(stack) == count
@@ -183,6 +186,7 @@ def test_broker_down_during_a_deposit_the_receipt_is_sent_once_it_returns(stack)
         caller.send(reply)
     status, body, took = caller.send("1234")
     caller.close()
+    print(f"broker down: the deposit answered in {took:.2f} s")
     assert status == 200 and "Deposited" in body and took < 5, (took, body)
     pending = "SELECT count(*) FROM outbox WHERE recipient = %s AND kind = 'sms' AND status = %s"
     assert stack.sql(pending, caller.msisdn, "pending")[0][0] >= 1
