@@ -227,6 +227,7 @@ class SessionStore:
             return None
         return session
 
+    # `token` is the hop lock's random value, not a password (bandit B107).
     def save(self, session: InterrogationSession, token: str = "") -> None:  # nosec B107
         """Write the session if nobody wrote a newer version meanwhile, and release the
         hop lock held with `token`.
