@@ -78,3 +78,24 @@ def test_any_stored_state_loads_or_starts_afresh(app, payload, signature):
     store.client.delete(key)
     store.client.hset(key, mapping=fields)
     assert store.load("ATUid_fuzz", "+254711000001", "*384*1#") is None
+
+
+@FUZZ
+@given(raw=st.one_of(ANY_TEXT, st.text(alphabet="0123456789/.- ", max_size=12)))
+def test_any_date_typed_parses_to_a_real_date_or_nothing(raw):
+    from datetime import date
+
+    from app.interrogators.date import parse_day_first
+
+    parsed = parse_day_first(raw)
+    assert parsed is None or isinstance(parsed, date)
+
+
+@FUZZ
+@given(day=st.dates())
+def test_every_real_date_typed_day_first_parses_back(day):
+    from app.interrogators.date import parse_day_first
+
+    if day.year >= 1000:
+        assert parse_day_first(day.strftime("%d%m%Y")) == day
+        assert parse_day_first(f"{day.day}/{day.month}/{day.year}") == day
