@@ -11,10 +11,10 @@ from flask import Flask
 if TYPE_CHECKING:
     from celery import Celery
 
-TRANSACTIONAL_QUEUE = "transactional"
-BULK_QUEUE = "bulk"
-# Campaigns and imports: long runs of many messages or rows.
-BULK_TASKS = ("app.campaigns.*", "app.imports.*", "app.sms.campaigns.*")
+# What a caller waits for (receipts through the outbox) on `sms`, bulk sends on
+# `campaigns`, the rest (scheduling, imports, billing) on `celery`; compose.yaml runs the
+# transactional workers on `celery,sms` and the bulk ones on `campaigns`.
+QUEUES = ("celery", "sms", "campaigns")
 
 
 def init_app(app: Flask) -> None:
@@ -51,10 +51,10 @@ def _build(app: Flask) -> "Celery":
         task_acks_late=True,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
-        # What a caller waits for (receipts, airtime, calls) never queues behind bulk work;
-        # compose.yaml runs one set of workers per queue.
-        task_default_queue=TRANSACTIONAL_QUEUE,
-        task_routes={pattern: {"queue": BULK_QUEUE} for pattern in BULK_TASKS},
+        task_routes={
+            "app.outbox.tasks.deliver": {"queue": "sms"},
+            "app.sms.tasks.send_batch": {"queue": "campaigns"},
+        },
         beat_schedule={
             "outbox-sweep": {"task": "app.outbox.tasks.sweep", "schedule": 60.0},
             "prune-hop-outcomes": {

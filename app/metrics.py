@@ -13,7 +13,7 @@ Counted on each hop (the USSD blueprint says what happened, `note_hop`):
 Read from SQL and the broker at scrape time (they are states, not events):
     sauti_outbox_depth{kind}, sauti_outbox_oldest_age_seconds{kind}
     sauti_outbox_messages{kind, status}                       SMS (and airtime) by status
-    sauti_queue_length{queue}                                 tasks waiting in the broker
+    sauti_queue_length{queue}                                 tasks waiting (celery, sms, campaigns)
 """
 
 import logging
@@ -150,7 +150,7 @@ class StateCollector(Collector):
         yield from (depth, age, by_status)
 
     def _queues(self) -> Iterator[GaugeMetricFamily]:
-        from app.celery_app import BULK_QUEUE, TRANSACTIONAL_QUEUE
+        from app.celery_app import QUEUES
 
         url = self.app.config.get("CELERY_BROKER_URL")
         if not url or not url.startswith(("redis://", "rediss://")):
@@ -162,7 +162,7 @@ class StateCollector(Collector):
         )
         client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         try:
-            for queue in (TRANSACTIONAL_QUEUE, BULK_QUEUE):
+            for queue in QUEUES:
                 lengths.add_metric([queue], client.llen(queue))
         finally:
             client.close()

@@ -72,7 +72,7 @@ def test_transactional_and_bulk_work_run_on_separate_workers(compose):
         for name, service in services.items()
         if " worker " in f" {_command(service)} " and "celery" in _command(service)
     }
-    assert sorted(queues.values()) == ["bulk", "transactional"]
+    assert sorted(queues.values()) == ["campaigns", "celery,sms"]
     assert "beat" in _command(services["beat"])
 
 
@@ -102,6 +102,6 @@ def test_tasks_route_to_the_queues_compose_runs(app):
 
     celery = celery_for(app)
     router = celery.amqp.router
-    assert router.route({}, "app.outbox.tasks.deliver")["queue"].name == "transactional"
-    assert router.route({}, "app.campaigns.tasks.dispatch")["queue"].name == "bulk"
-    assert router.route({}, "app.imports.tasks.process_upload")["queue"].name == "bulk"
+    assert router.route({}, "app.outbox.tasks.deliver")["queue"].name == "sms"
+    assert router.route({}, "app.sms.tasks.send_batch")["queue"].name == "campaigns"
+    assert router.route({}, "app.outbox.tasks.sweep")["queue"].name == "celery"

@@ -224,23 +224,22 @@ def _drain_with_worker(env: dict[str, str], folder) -> None:
     assert worker.returncode == 0, (folder / "worker.log").read_text()[-2000:]
 
 
-# A worker that runs what is queued on the transactional queue, then stops.
+# A worker that runs what is queued on the transactional queues, then stops.
 _DRAIN = """
 from app.worker import celery
 import kombu
 with celery.connection_for_read() as conn:
-    queue = kombu.Queue("transactional")
-    with conn.SimpleQueue(queue) as simple:
-        while True:
-            try:
-                message = simple.get(timeout=1)
-            except simple.Empty:
-                break
-            body, headers = message.payload, message.headers
-            task = celery.tasks[headers["task"]]
-            args, kwargs, _ = body
-            task.apply(args=args, kwargs=kwargs, headers=headers)
-            message.ack()
+    for name in ("sms", "celery"):
+        with conn.SimpleQueue(kombu.Queue(name)) as simple:
+            while True:
+                try:
+                    message = simple.get(timeout=1)
+                except simple.Empty:
+                    break
+                body, headers = message.payload, message.headers
+                args, kwargs, _ = body
+                celery.tasks[headers["task"]].apply(args=args, kwargs=kwargs, headers=headers)
+                message.ack()
 """
 
 
