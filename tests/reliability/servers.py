@@ -406,7 +406,7 @@ class FaultProxy:
                     if self.mode == "latency":
                         time.sleep(self.latency_s)
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: `set("reset")` closed it under select()
             return
         finally:
             for sock in peers:
