@@ -4,7 +4,7 @@ PYTHON ?= python3
 FLASK = $(VENV)/bin/flask --app manage
 PORT ?= 5000
 
-.PHONY: run test install lint bench
+.PHONY: run test install lint bench reliability soak
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> [1/2] creating $(VENV) with $(PYTHON)"
@@ -40,6 +40,15 @@ lint: install
 test: lint .env
 	$(VENV)/bin/python -m pytest -q
 	$(FLASK) menus validate
+
+# Real redis-server, PostgreSQL (initdb), gunicorn and nginx on free ports: load, faults,
+# bad input. RELIABILITY_LOAD_SECONDS=60 for the full-length load test (CI: the default 12).
+reliability: install
+	$(VENV)/bin/python -m pytest -q -s -m "reliability and not slow" -p no:randomly tests/reliability tests/test_security.py
+
+# 20 minutes at half of saturation: RSS, keys without a TTL, pool use (never in CI).
+soak: install
+	$(VENV)/bin/python -m pytest -q -s -m slow tests/reliability/test_soak.py
 
 bench: install
 	$(VENV)/bin/python -m bench.ussd_load --spawn --users 8 --duration 20

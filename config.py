@@ -83,6 +83,10 @@ class Config:
         self.REDIS_URL = env("REDIS_URL")
         self.REDIS_SOCKET_TIMEOUT_SECONDS = _float("REDIS_SOCKET_TIMEOUT_SECONDS", 0.25)
         self.REDIS_RETRIES = _int("REDIS_RETRIES", 1)
+        # After a Redis timeout, hops fail at once (polite END) for this long, then retry.
+        # /readyz: how long Redis, SQL and the broker have to answer.
+        self.READYZ_TIMEOUT_SECONDS = _float("READYZ_TIMEOUT_SECONDS", 1.0)
+        self.REDIS_BREAKER_SECONDS = _float("REDIS_BREAKER_SECONDS", 0.5)
         self.CELERY_BROKER_URL = env("CELERY_BROKER_URL")
         self.AT_CALLBACK_TOKEN = env("AT_CALLBACK_TOKEN")
         self.AT_USERNAME = env("AT_USERNAME", "sandbox")
@@ -135,6 +139,7 @@ class Config:
         self.USSD_LOCK_WAIT_SECONDS = _float("USSD_LOCK_WAIT_SECONDS", 0.5)
         # Inside a hop: SQLite's busy timeout and PostgreSQL's lock_timeout; the longest
         # one PostgreSQL statement may run (CLI commands and migrations are not bounded).
+        self.DATABASE_CONNECT_TIMEOUT_SECONDS = _float("DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0)
         self.DATABASE_LOCK_TIMEOUT_SECONDS = _float("DATABASE_LOCK_TIMEOUT_SECONDS", 1.0)
         self.DATABASE_STATEMENT_TIMEOUT_SECONDS = _float("DATABASE_STATEMENT_TIMEOUT_SECONDS", 1.5)
         # New sessions a caller may start per minute (0: no limit); more get a polite END.
@@ -151,6 +156,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
         # Unset: INFO, or gunicorn's --log-level when served by gunicorn.
         self.LOG_LEVEL = env("LOG_LEVEL")
+        # "json": one JSON object per line (request id, session id, masked MSISDN); "text".
+        self.LOG_FORMAT = env("LOG_FORMAT", "text")
         # The web console's login cookie (on /console/ only; gateway callbacks set none).
         # CONSOLE_SECURE_COOKIES=1 behind HTTPS: the cookie is then sent over HTTPS only.
         self.SESSION_COOKIE_NAME = "sauti_console"

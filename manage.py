@@ -13,7 +13,12 @@ _lenient = bool(_words & {"menus", "dial"})
 # Commands print their results; only the server logs what it does (INFO).
 _log_level = "INFO" if "run" in _words else "WARNING"
 
-try:
-    app = create_app({"MENUS_REQUIRED": not _lenient, "LOG_LEVEL": _log_level})
-except (ConfigurationError, MenuDefinitionError) as err:
-    sys.exit(f"sauti: {err}")
+if "doctor" in _words:  # checks the settings the server would refuse, so builds no app
+    from app.doctor import doctor_app
+
+    app = doctor_app()
+else:
+    try:
+        app = create_app({"MENUS_REQUIRED": not _lenient, "LOG_LEVEL": _log_level})
+    except (ConfigurationError, MenuDefinitionError) as err:
+        sys.exit(f"sauti: {err}")

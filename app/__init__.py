@@ -36,10 +36,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         cli,
         console,
         directors,
+        health,
         interrogators,
         logs,
         mail,
         menus,
+        metrics,
         sessions,
         voice,
     )
@@ -81,5 +83,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     sms_channel.init_app(app)
     api.init_app(app)
     voice.init_app(app)
+    health.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

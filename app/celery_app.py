@@ -14,6 +14,11 @@ from flask import Flask, current_app
 if TYPE_CHECKING:
     from celery import Celery, Task
 
+# What a caller waits for (receipts through the outbox) on `sms`, bulk sends on
+# `campaigns`, the rest (scheduling, imports, billing) on `celery`; compose.yaml runs the
+# transactional workers on `celery,sms` and the bulk ones on `campaigns`.
+QUEUES = ("celery", "sms", "campaigns")
+
 
 def init_app(app: Flask) -> None:
     """Reserve `app.extensions["celery"]`; the instance is built by `celery_for` on first

@@ -28,6 +28,15 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
         connect_args = dict(options.get("connect_args", {}))
         connect_args.setdefault("timeout", config["DATABASE_LOCK_TIMEOUT_SECONDS"])
         options["connect_args"] = connect_args
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A server that is down or unreachable costs a new connection seconds, not minutes;
+        # a link that drops packets breaks an open connection within the same bound.
+        bound_s = max(1, round(config["DATABASE_CONNECT_TIMEOUT_SECONDS"]))
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("connect_timeout", bound_s)
+        connect_args.setdefault("tcp_user_timeout", bound_s * 1000)
+        connect_args.setdefault("keepalives_idle", 10)
+        options["connect_args"] = connect_args
     return options
 
 

@@ -7,12 +7,15 @@ start a line of its own. Loggers never get MSISDNs (`app.phones.mask`), PINs, na
 tokens; SQLAlchemy's parameters are hidden (app/database.py) and its statement log is off.
 """
 
+import json
 import logging
 import os
+import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, has_request_context, request
 
 APP_LOGGERS = ("app", "sauti")
 # A line per state change, per task, per statement (with rows): not wanted at DEBUG.
@@ -91,6 +94,73 @@ class TokenFilter(logging.Filter):
         return True
 
 
+# Form fields that name the conversation and the caller, per gateway (AT, Hubtel, Twilio).
+SESSION_FIELDS = ("sessionId", "SessionId", "CallSid")
+MSISDN_FIELDS = ("phoneNumber", "Mobile", "From", "callerNumber")
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds `request_id`, `session_id` and the masked `msisdn` to every record logged while
+    a request is served ("-" outside one), for the JSON formatter and the text format."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = g.get("log_context") if has_request_context() else None
+        context = context or {}
+        record.request_id = context.get("request_id", "-")
+        record.session_id = context.get("session_id", "-")
+        record.msisdn = context.get("msisdn", "-")
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, session id,
+    masked MSISDN and, when there is one, the exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+            "session_id": getattr(record, "session_id", "-"),
+            "msisdn": getattr(record, "msisdn", "-"),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def request_context() -> dict[str, str]:
+    """The log fields of the current request: its id (the caller's X-Request-Id when it
+    is sane, else a new one), the gateway's session id and the caller's masked number."""
+    from app.phones import mask
+
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    request_id = given if given.isascii() and given.isprintable() and 8 <= len(given) <= 64 else ""
+    form = request.form if request.mimetype == "application/x-www-form-urlencoded" else {}
+    session_id = next((form[f] for f in SESSION_FIELDS if form.get(f)), "-")
+    msisdn = next((form[f] for f in MSISDN_FIELDS if form.get(f)), None)
+    return {
+        "request_id": request_id or uuid.uuid4().hex,
+        "session_id": str(escaped(session_id))[:100],
+        "msisdn": mask(msisdn),
+    }
+
+
+def _install_handler_extras(log_format: str) -> None:
+    """Every root handler gets the request context, and the JSON format when asked (the
+    text format stays as it is)."""
+    for handler in logging.getLogger().handlers:
+        if type(handler).__module__.startswith("_pytest"):
+            continue  # the test runner's own capture keeps its format
+        if not any(isinstance(f, RequestContextFilter) for f in handler.filters):
+            handler.addFilter(RequestContextFilter())
+        if log_format == "json":
+            handler.setFormatter(JsonFormatter())
+
+
 def init_app(app: Flask) -> None:
     """Set the app's log level, quieten chatty libraries, escape arguments, and give the
     access log a path without tokens (`environ["sauti.path"]`)."""
@@ -102,6 +172,16 @@ def init_app(app: Flask) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     _install_record_factory()
 
+    _install_handler_extras(str(app.config.get("LOG_FORMAT") or "text").lower())
+
     @app.before_request
     def _path_for_access_log() -> None:
         request.environ[LOGGED_PATH] = logged_path(request.path, app.config)
+        g.log_context = request_context()
+
+    @app.after_request
+    def _echo_request_id(response):  # noqa: ANN001, ANN202 - Flask's hook signature
+        context = g.get("log_context")
+        if context:
+            response.headers[REQUEST_ID_HEADER] = context["request_id"]
+        return response

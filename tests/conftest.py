@@ -2,7 +2,9 @@
 TEST_DATABASE_URL are set (separate variables, so a test never touches the app's data)."""
 
 import contextlib
+import logging
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -88,6 +90,8 @@ def app_factory(tmp_path):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+        if hasattr(app.extensions["redis"], "close_breaker"):
+            app.extensions["redis"].close_breaker()  # a test may have left Redis "down"
         app.extensions["redis"].flushdb()
         app.extensions["redis"].close()
 
@@ -231,3 +235,47 @@ def held_write_lock(app, msisdns: list[str]) -> Iterator[None]:
             text("SELECT id FROM accounts WHERE code = ANY(:codes) FOR UPDATE"), {"codes": codes}
         )
         yield
+
+
+class LogGuard(logging.Handler):
+    """Collects every log line that shows a raw MSISDN, a PIN, a gateway's raw `text`
+    (replies, PINs among them) or a secret: logs carry masked numbers only."""
+
+    SECRETS = (TOKEN, "test-secret", "test-signing-key", "test-pepper", "reliability-pepper")
+    PATTERNS = (
+        ("raw MSISDN", re.compile(r"\+\d{9,15}\b|(?<![\d*])(?:254|0)7\d{8}\b")),
+        ("PIN", re.compile(r"(?i)\bpin\b\W{0,3}\d{4}\b")),
+        ("raw text", re.compile(r"\b\d+(?:\*\d+){2,}\b")),
+    )
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.violations: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken format string is another test's business
+            return
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        for what, pattern in self.PATTERNS:
+            if pattern.search(text):
+                self.violations.append(f"{what} in {record.name}: {text[:200]!r}")
+        for secret in self.SECRETS:
+            if secret in text:
+                self.violations.append(f"a secret in {record.name}: {text[:200]!r}")
+
+
+LOG_GUARD = LogGuard()
+logging.getLogger().addHandler(LOG_GUARD)
+
+
+@pytest.fixture(autouse=True)
+def no_private_data_in_logs():
+    """Fail any test during which a log line showed a raw MSISDN, PIN, text or secret."""
+    LOG_GUARD.violations.clear()
+    yield
+    if LOG_GUARD.violations:
+        found, LOG_GUARD.violations[:] = list(LOG_GUARD.violations), []
+        pytest.fail("private data logged:\n" + "\n".join(found[:10]))

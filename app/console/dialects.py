@@ -33,7 +33,7 @@ class Dialect:
 
     name = ""
     label = ""
-    token_setting = ""
+    token_setting = ""  # nosec B105 - the name of a setting, not a secret
 
     def path(self) -> str:
         return f"/ussd/{self.name}/{current_app.config.get(self.token_setting) or ''}"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.conversation import Connect, Voicemail
 from app.directors import Bid, Caller, Director, directors
 from app.extensions import db
-from app.hotline.routing import DIAL, NO_SUCH_GROUP, VOICEMAIL, route_call
+from app.hotline.routing import DIAL, VOICEMAIL, route_call
 from app.hotline.voicemail import open_voicemail
 from app.models import VolunteerGroup
 from app.prompts import Prompt
@@ -53,7 +53,7 @@ class HotlineDirector(Director):
             open_voicemail(session.gateway, session.session_id, route.group_id, session.msisdn)
             voicemail = Voicemail(route.group_id)
             return Prompt(route.greeting, end=True, language=route.language, voicemail=voicemail)
-        assert route.outcome == NO_SUCH_GROUP  # the number was removed since the bid
+        # NO_SUCH_GROUP: the number was removed since the bid
         return Prompt(route.greeting, end=True, language=route.language)
 
     def handle(self, session: InterrogationSession, reply: str, nav: object = None) -> Prompt:

@@ -33,7 +33,9 @@ def visible_options(ask: Ask) -> list[tuple[str, str, Any]]:
         label = flow.text(choice.label, ask.language, ask.context)
         shown.append((label, choice.spec.value, getattr(choice.spec, "key", None)))
     if ask.spec.randomize:
-        random.Random(f"{ask.session.session_id}:{question.name}").shuffle(shown)
+        # A stable order per session (randomize: true), not a secret.
+        rng = random.Random(f"{ask.session.session_id}:{question.name}")  # noqa: S311  # nosec B311
+        rng.shuffle(shown)
     # An option may name its own key (`key: "0"`, "press 0 for sales"); else 1, 2, 3 …
     numbered = keyed([(label, value) for label, value, _key in shown])
     return [

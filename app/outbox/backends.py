@@ -71,7 +71,7 @@ def place_call(config: Mapping[str, Any], recipient: str, payload: dict[str, Any
     "errorMessage": "None"}`.
     """
     if config["VOICE_BACKEND"] == "development":
-        log.info("development call to %s from %s", mask(recipient), payload["from"])
+        log.info("development call to %s from %s", mask(recipient), mask(payload["from"]))
         return {
             "backend": "development",
             "from": payload["from"],

@@ -2,6 +2,7 @@
 
 import fcntl
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -82,12 +83,44 @@ class EmbeddedRedis:
         return run
 
 
+class BreakerRedis(redis.Redis):
+    """A Redis client that, once a command timed out or could not connect, fails every
+    command at once for `breaker_seconds` (then lets the next one try again).
+
+    A hung Redis would otherwise cost every hop the whole timeout budget, and hops queued
+    behind it on a sync worker pile that up: with the breaker open they get their polite
+    END in microseconds, and the first hop after it closes finds out if Redis is back.
+    """
+
+    breaker_seconds: float = 0.0
+    _open_until: float = 0.0
+
+    def close_breaker(self) -> None:
+        """Let the next command try Redis again (an operator's command, a test's teardown)."""
+        self._open_until = 0.0
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Run a command, unless the breaker is open.
+
+        Raises:
+            redis.ConnectionError: the breaker is open (Redis failed moments ago).
+        """
+        if self.breaker_seconds and time.monotonic() < self._open_until:
+            raise redis.ConnectionError("Redis failed moments ago; not retried yet")
+        try:
+            return super().execute_command(*args, **options)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self._open_until = time.monotonic() + self.breaker_seconds
+            raise
+
+
 def make_redis(app: Flask) -> "redis.Redis | EmbeddedRedis":
     """A Redis client with short socket timeouts and a small, explicit retry budget.
 
     `REDIS_URL` unset means the embedded default: an in-process fakeredis, for one process
     only (see `claim_embedded_store`). A hung Redis costs a hop about
-    `(REDIS_RETRIES + 1) * REDIS_SOCKET_TIMEOUT_SECONDS` per command.
+    `(REDIS_RETRIES + 1) * REDIS_SOCKET_TIMEOUT_SECONDS` for its first command; the hops
+    after it, for REDIS_BREAKER_SECONDS, fail at once (`BreakerRedis`).
 
     Raises:
         ConfigurationError: the embedded store would serve a second gunicorn worker.
@@ -97,13 +130,15 @@ def make_redis(app: Flask) -> "redis.Redis | EmbeddedRedis":
         claim_embedded_store(app.instance_path)
         return EmbeddedRedis()
     timeout = app.config["REDIS_SOCKET_TIMEOUT_SECONDS"]
-    return redis.Redis.from_url(
+    client = BreakerRedis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), app.config["REDIS_RETRIES"]),
         health_check_interval=0,
     )
+    client.breaker_seconds = app.config["REDIS_BREAKER_SECONDS"]
+    return client
 
 
 def init_app(app: Flask) -> None:

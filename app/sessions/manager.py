@@ -30,6 +30,7 @@ from app.errors import (
 )
 from app.extensions import db
 from app.i18n import message
+from app.metrics import note_hop
 from app.models import Customer
 from app.phones import mask
 from app.sessions import outcomes
@@ -156,6 +157,7 @@ class SessionManager:
             return self._recover(request, hop, hop_key, err)
         self._keep(session, hop.token)
         outbox.dispatch(deliveries)
+        note_hop(director=session.director or "none")
         return Screen.of(session)
 
     def _recover(self, request: UssdRequest, hop: Hop, hop_key: str, err: Exception) -> Screen:

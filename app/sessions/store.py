@@ -1,9 +1,12 @@
 """SessionStore: the signed, plain-data pickle of each USSD session in Redis.
 
-Layout (one Redis hash per session, always with a TTL):
-    sauti:session:<session_id>  v=version  m=MSISDN  c=service code  p=pickle  s=signature
-    sauti:lock:<session_id>     the per-session hop lock (TTL, bounded wait)
-    sauti:resume:<msisdn>:<service_code>  id of the caller's last unfinished session
+Layout (every key with a TTL). Keys are hash-tagged: a session's keys share the slot of
+`{<session_id>}`, a caller's keys the slot of `{<msisdn>}`, so each script touches one
+slot and the store runs on Redis Cluster as on one Redis:
+    sauti:{<session_id>}:session    v=version  m=MSISDN  c=service code  p=pickle  s=signature
+    sauti:{<session_id>}:lock       the per-session hop lock (TTL, bounded wait)
+    sauti:{<msisdn>}:resume:<service_code>  id of the caller's last unfinished session
+    sauti:{<msisdn>}:started        sessions the caller started this minute (rate limit)
 
 The signature is HMAC-SHA256 (itsdangerous) over the session id, the MSISDN and the
 payload, keyed by SESSION_SIGNING_KEY; it is checked before unpickling, and the unpickler
@@ -13,7 +16,9 @@ refuses every global, so Redis bytes can never build an object or run code.
 import hashlib
 import io
 import logging
-import pickle
+
+# Signed bytes only, and _PlainUnpickler refuses every global (bandit B403).
+import pickle  # nosec B403
 import secrets
 from dataclasses import dataclass
 
@@ -27,23 +32,25 @@ from app.sessions.state import InterrogationSession
 security_log = logging.getLogger("sauti.security")
 
 # A hop costs two round trips: BEGIN takes the session's lock (if free) and reads its state
-# (and, for a new session, the caller's resume pointer) in one step; SAVE writes the state
-# only if nobody wrote a newer version (compare-and-set), keeps or clears the resume
-# pointer, and releases the lock if this hop still holds it.
-# A hop that finds no state starts a session: it also counts the caller's new sessions in
-# the current minute (KEYS[4]), for the per-MSISDN limit, at no extra round trip.
+# in one step; SAVE writes the state only if nobody wrote a newer version (compare-and-set)
+# and releases the lock if this hop still holds it, pipelined with RESUME, which keeps or
+# clears the caller's resume pointer (another slot, so another script).
+# A hop that finds no state starts a session: CALLER then reads the caller's resume pointer
+# and counts the caller's new sessions this minute (per-MSISDN limit), one more round trip
+# on a session's first hop only.
 _BEGIN = """
 local got = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
 local f = redis.call('HMGET', KEYS[2], 'm', 'c', 'p', 's')
-local resume, started = false, 0
-if not f[3] then
-  resume = redis.call('GET', KEYS[3])
-  if got then
-    started = redis.call('INCR', KEYS[4])
-    if started == 1 then redis.call('EXPIRE', KEYS[4], 60) end
-  end
+return {got and 1 or 0, f[1], f[2], f[3], f[4]}
+"""
+_CALLER = """
+local resume = redis.call('GET', KEYS[1])
+local started = 0
+if ARGV[1] == '1' then
+  started = redis.call('INCR', KEYS[2])
+  if started == 1 then redis.call('EXPIRE', KEYS[2], 60) end
 end
-return {got and 1 or 0, f[1], f[2], f[3], f[4], resume, started}
+return {resume, started}
 """
 _SAVE = """
 local current = redis.call('HGET', KEYS[1], 'v')
@@ -51,14 +58,18 @@ local fresh = (current or '0') == ARGV[1]
 if fresh then
   redis.call('HSET', KEYS[1], 'v', ARGV[2], 'p', ARGV[3], 's', ARGV[4], 'm', ARGV[5], 'c', ARGV[6])
   redis.call('EXPIRE', KEYS[1], ARGV[7])
-  if ARGV[8] == 'keep' then
-    redis.call('SET', KEYS[2], ARGV[9], 'EX', ARGV[7])
-  elseif redis.call('GET', KEYS[2]) == ARGV[9] then
-    redis.call('DEL', KEYS[2])
-  end
 end
-if redis.call('GET', KEYS[3]) == ARGV[10] then redis.call('DEL', KEYS[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[8] then redis.call('DEL', KEYS[2]) end
 return fresh and 1 or 0
+"""
+# A stale pointer is harmless: `resumable()` checks the session it names before use.
+_RESUME = """
+if ARGV[1] == 'keep' then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+elseif redis.call('GET', KEYS[1]) == ARGV[2] then
+  redis.call('DEL', KEYS[1])
+end
+return 1
 """
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -112,20 +123,26 @@ class SessionStore:
             signing_key, salt="sauti.session", digest_method=hashlib.sha256, key_derivation="hmac"
         )
         self._begin = client.register_script(_BEGIN)
+        self._caller = client.register_script(_CALLER)
         self._save = client.register_script(_SAVE)
+        self._resume = client.register_script(_RESUME)
         self._release = client.register_script(_RELEASE)
 
     @staticmethod
     def key(session_id: str) -> str:
-        return f"sauti:session:{session_id}"
+        return f"sauti:{{{session_id}}}:session"
 
     @staticmethod
     def lock_key(session_id: str) -> str:
-        return f"sauti:lock:{session_id}"
+        return f"sauti:{{{session_id}}}:lock"
 
     @staticmethod
     def resume_key(msisdn: str, service_code: str) -> str:
-        return f"sauti:resume:{msisdn}:{service_code}"
+        return f"sauti:{{{msisdn}}}:resume:{service_code}"
+
+    @staticmethod
+    def started_key(msisdn: str) -> str:
+        return f"sauti:{{{msisdn}}}:started"
 
     def _signed(self, session_id: str, msisdn: str, payload: bytes) -> bytes:
         return b"\0".join((session_id.encode(), msisdn.encode(), payload))
@@ -138,15 +155,16 @@ class SessionStore:
             redis.RedisError: Redis is unreachable (the boundary answers politely).
         """
         token = secrets.token_hex(8)
-        got, *fields, resume, started = self._begin(
-            keys=[
-                self.lock_key(session_id),
-                self.key(session_id),
-                self.resume_key(msisdn, service_code),
-                f"sauti:started:{msisdn}",
-            ],
+        got, *fields = self._begin(
+            keys=[self.lock_key(session_id), self.key(session_id)],
             args=[token, int(self.lock_ttl_seconds * 1000)],
         )
+        resume, started = None, 0
+        if fields[2] is None:  # no state: a new session
+            resume, started = self._caller(
+                keys=[self.resume_key(msisdn, service_code), self.started_key(msisdn)],
+                args=["1" if got else "0"],
+            )
         try:
             session = self._checked(session_id, msisdn, service_code, fields)
         except SessionConflictError:
@@ -209,7 +227,8 @@ class SessionStore:
             return None
         return session
 
-    def save(self, session: InterrogationSession, token: str = "") -> None:
+    # `token` is the hop lock's random value, not a password (bandit B107).
+    def save(self, session: InterrogationSession, token: str = "") -> None:  # nosec B107
         """Write the session if nobody wrote a newer version meanwhile, and release the
         hop lock held with `token`.
 
@@ -222,12 +241,9 @@ class SessionStore:
         signature = self._signer.get_signature(
             self._signed(session.session_id, session.msisdn, payload)
         )
-        saved = self._save(
-            keys=[
-                self.key(session.session_id),
-                self.resume_key(session.msisdn, session.service_code),
-                self.lock_key(session.session_id),
-            ],
+        pipe = self.client.pipeline(transaction=False)
+        self._save(
+            keys=[self.key(session.session_id), self.lock_key(session.session_id)],
             args=[
                 expected,
                 session.version,
@@ -236,11 +252,16 @@ class SessionStore:
                 session.msisdn,
                 session.service_code,
                 self.ttl_seconds,
-                "keep" if session.resumable else "clear",
-                session.session_id,
                 token,
             ],
+            client=pipe,
         )
+        self._resume(
+            keys=[self.resume_key(session.msisdn, session.service_code)],
+            args=["keep" if session.resumable else "clear", session.session_id, self.ttl_seconds],
+            client=pipe,
+        )
+        saved, _ = pipe.execute()
         if not saved:
             session.version = expected
             raise SessionBusyError(f"session {session.session_id} was saved by a newer hop")

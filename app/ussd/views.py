@@ -20,6 +20,7 @@ from app.errors import (
     SessionConflictError,
 )
 from app.extensions import db
+from app.metrics import SESSIONS, note_hop
 from app.models import UssdSessionRecord
 from app.phones import mask
 from app.sessions.manager import Screen, SessionManager
@@ -29,6 +30,7 @@ from app.ussd.gateways import UssdGateway, gateways
 log = logging.getLogger(__name__)
 bp = Blueprint("ussd", __name__, url_prefix="/ussd")
 _GATEWAYS = gateways()
+_REFUSALS = {SessionConflictError: "conflict", RateLimitedError: "rate_limited"}
 _PRIVATE_FIELDS = frozenset({"phoneNumber", "Mobile", "text", "Message", "input"})
 
 
@@ -57,12 +59,15 @@ def callback(gateway: str, token: str) -> Response:
     manager = SessionManager(current_app)
     try:
         screen = manager.handle(ussd_request)
+        note_hop(outcome="end" if screen.end else "continue")
     except (SessionConflictError, RateLimitedError, SessionBusyError, redis.RedisError) as err:
         log.warning("session %s refused: %s", ussd_request.session_id, err)
+        note_hop(outcome=_REFUSALS.get(type(err), "busy"))
         screen = manager.refused(ussd_request, err)
     except Exception as err:  # the boundary: the handset still gets a polite END
         log.exception("session %s: hop failed", ussd_request.session_id)
         db.session.rollback()
+        note_hop(outcome="error")
         screen = manager.refused(ussd_request, err)
     return adapter.respond(screen, ussd_request)
 
@@ -92,6 +97,7 @@ def _record(gateway: str, report: dict) -> None:
             current_app._get_current_object(), session_id=report["session_id"], channel="ussd"
         )
     db.session.commit()
+    SESSIONS.labels(gateway, report["status"]).inc()
     log.info("session %s ended: %s", report["session_id"], report["status"])
 
 

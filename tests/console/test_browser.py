@@ -10,6 +10,7 @@ campaign. Every page is screenshotted into `CONSOLE_SCREENSHOTS` (default
 log a browser error (a Content-Security-Policy violation is one).
 """
 
+import logging
 import os
 import shutil
 import threading
@@ -66,6 +67,9 @@ def server(tmp_path_factory):
     client = app.test_client()
     for n, consent in enumerate(("1", "1", "2", "1")):  # four respondents, one declines
         Handset(client, msisdn=f"+25471100001{n}", service_code="*384*3#").walk("1", consent)
+    # Werkzeug's request lines carry the query string (a customer search by number);
+    # gunicorn's access format (gunicorn.conf.py) logs the path alone.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()

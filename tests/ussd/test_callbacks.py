@@ -196,7 +196,7 @@ def test_busy_and_slow_down_are_in_the_callers_language(app_factory):
     )
     farmer = Handset(client, "+254733000605", "*384*2#")
     farmer.walk("2")  # a session in Swahili; another hop of it holds its lock
-    app.extensions["redis"].set(f"sauti:lock:{farmer.session_id}", "other hop", px=5000)
+    app.extensions["redis"].set(f"sauti:{{{farmer.session_id}}}:lock", "other hop", px=5000)
     assert farmer.send("Otieno") == (
         "END Samahani, tuna shughuli nyingi sasa hivi. Tafadhali piga tena baadaye kidogo."
     )
