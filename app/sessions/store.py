@@ -77,6 +77,10 @@ return 0
 """
 
 
+_SAVE_SHA = hashlib.sha1(_SAVE.encode()).hexdigest()  # noqa: S324  # nosec B324 - Redis names scripts by SHA-1
+_RESUME_SHA = hashlib.sha1(_RESUME.encode()).hexdigest()  # noqa: S324  # nosec B324
+
+
 @dataclass
 class Hop:
     """What BEGIN found: whether this hop holds the lock, the session (if any), the lock
@@ -124,8 +128,6 @@ class SessionStore:
         )
         self._begin = client.register_script(_BEGIN)
         self._caller = client.register_script(_CALLER)
-        self._save = client.register_script(_SAVE)
-        self._resume = client.register_script(_RESUME)
         self._release = client.register_script(_RELEASE)
 
     @staticmethod
@@ -241,10 +243,9 @@ class SessionStore:
         signature = self._signer.get_signature(
             self._signed(session.session_id, session.msisdn, payload)
         )
-        pipe = self.client.pipeline(transaction=False)
-        self._save(
-            keys=[self.key(session.session_id), self.lock_key(session.session_id)],
-            args=[
+        saved = self._save_and_resume(
+            [self.key(session.session_id), self.lock_key(session.session_id)],
+            [
                 expected,
                 session.version,
                 payload,
@@ -254,17 +255,34 @@ class SessionStore:
                 self.ttl_seconds,
                 token,
             ],
-            client=pipe,
+            [self.resume_key(session.msisdn, session.service_code)],
+            ["keep" if session.resumable else "clear", session.session_id, self.ttl_seconds],
         )
-        self._resume(
-            keys=[self.resume_key(session.msisdn, session.service_code)],
-            args=["keep" if session.resumable else "clear", session.session_id, self.ttl_seconds],
-            client=pipe,
-        )
-        saved, _ = pipe.execute()
         if not saved:
             session.version = expected
             raise SessionBusyError(f"session {session.session_id} was saved by a newer hop")
+
+    def _save_and_resume(
+        self, save_keys: list, save_args: list, resume_keys: list, resume_args: list
+    ) -> int:
+        """SAVE then RESUME in one round trip, by EVALSHA: a pipeline of registered scripts
+        would ask SCRIPT EXISTS first, a second round trip on every hop. Redis forgets all
+        its scripts at once (restart, SCRIPT FLUSH), so on NOSCRIPT neither had run: both
+        are loaded and the pair is sent again."""
+
+        def send() -> int:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.evalsha(_SAVE_SHA, len(save_keys), *save_keys, *save_args)
+            pipe.evalsha(_RESUME_SHA, len(resume_keys), *resume_keys, *resume_args)
+            saved, _ = pipe.execute()
+            return saved
+
+        try:
+            return send()
+        except redis.exceptions.NoScriptError:
+            self.client.script_load(_SAVE)
+            self.client.script_load(_RESUME)
+            return send()
 
     def resumable(
         self, session_id: str, msisdn: str, service_code: str

@@ -107,3 +107,11 @@ def test_stale_writer_is_refused(seeded, client):
         assert type(err).__name__ == "SessionBusyError"
     else:
         raise AssertionError("a stale save was accepted")
+
+
+def test_a_session_carries_on_after_redis_forgets_its_scripts(seeded, client):
+    phone = Handset(client)
+    assert phone.send().startswith("CON Sauti Money")
+    seeded.extensions["redis"].script_flush()  # as after a restart or SCRIPT FLUSH
+    assert phone.send("1").startswith("CON Enter amount to deposit")
+    assert phone.send("500").startswith("CON Deposit KES 500")
