@@ -40,8 +40,6 @@ class Panel:
 
 
 PANELS: list[Panel] = []
-# What the page names as not installed until a panel with that title is registered.
-NOT_YET: list[str] = []
 
 
 def register_panel(panel: Panel) -> None:
@@ -70,14 +68,12 @@ def _latest(model: Any) -> list[Any]:
 def operations() -> str:
     """Outbox, USSD sessions, the registered panels and (admins) accounts."""
     panels = [(panel, panel.load()) for panel in PANELS]
-    claimed = {panel.title.lower() for panel in PANELS}
     return render_template(
         "console/operations.html",
         title="Operations",
         outbox=_outbox(),
         sessions=_latest(UssdSessionRecord),
         panels=panels,
-        not_yet=[name for name in NOT_YET if name not in claimed],
         users=db.session.scalars(select(ConsoleUser).order_by(ConsoleUser.email)).all(),
         roles=ROLES,
     )

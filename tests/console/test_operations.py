@@ -23,16 +23,9 @@ def test_every_part_has_its_panel(as_role):
 
 def test_a_registered_panel_is_shown(as_role, monkeypatch, tmp_path):
     monkeypatch.setattr(operations, "PANELS", [])
-    monkeypatch.setattr(
-        operations,
-        "NOT_YET",
-        ["calls and call-centre queues", "hotline groups, volunteers and shifts", "campaigns"],
-    )
     operations.register_panel(operations.Panel("Campaigns", "console/error.html", lambda: {"x": 1}))
     page = as_role("admin").get("/console/operations").get_data(as_text=True)
     assert "<h3>Campaigns</h3>" in page
-    assert "Not installed on this server yet: calls and call-centre queues, hotline" in page
-    assert ", campaigns" not in page.split("Not installed")[1].split("</small>")[0]
 
 
 def test_admin_creates_and_disables_an_account(as_role, console_app):
